@@ -1,0 +1,235 @@
+package sockwatch.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sockwatch.decode.OptionTable;
+import sockwatch.decode.SockOption;
+import sockwatch.output.JsonFormatter;
+import sockwatch.output.Printable;
+import sockwatch.output.TextFormatter;
+import sockwatch.probe.BackendChooser;
+import sockwatch.probe.BackendUnavailableException;
+import sockwatch.probe.RunningTrace;
+import sockwatch.probe.TraceRequest;
+import sockwatch.sys.LaunchedCommand;
+import sockwatch.sys.Processes;
+
+/** `sockwatch [options] [-- COMMAND ARGS...]`: watch setsockopt calls live. */
+@Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpWidth = 110,
+        subcommands = {SelfCheckCommand.class},
+        description = {
+                "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
+                        + " setsockopt(2), as they set it: named by level, value decoded, with the kernel's answer.",
+                "Watches the whole system, some PIDs or names, or a COMMAND it launches (and its children) from"
+                        + " its first syscall. Needs root. Ctrl-C ends and prints a summary per process."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:watched to the end (with a COMMAND: the command's own exit status)",
+                "1:the probe failed while running", "2:bad usage or input (unknown option name, no such PID, ...)",
+                "3:this machine cannot do it (not root, backend tool or kernel support missing)"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  sockwatch self-check                  # prove the probe works here, against our Java test app",
+                "  sockwatch                             # every setsockopt call on the system",
+                "  sockwatch -p 1234                     # only PID 1234 (repeat -p for more)",
+                "  sockwatch -c nginx -c java            # only processes named nginx or java",
+                "  sockwatch -o TCP_NODELAY -o SO_KEEPALIVE   # only these options",
+                "  sockwatch --level SOL_TCP --duration 30    # TCP-level options, for 30 seconds",
+                "  sockwatch --json -- curl -s http://127.0.0.1:8080/   # launch curl, JSON lines",
+                "  sockwatch -- python3 app.py           # launch a program and watch it and its children"})
+public final class SockwatchCommand implements Callable<Integer> {
+    private static final int BANNER_COMMAND_MAX = 100;
+
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process (repeatable)")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = {"-c", "--comm"}, paramLabel = "NAME", description = "watch processes with this name (repeatable)")
+    List<String> comms = new ArrayList<>();
+
+    @Option(names = {"-o", "--option"}, paramLabel = "NAME",
+            description = "only this socket option, e.g. TCP_NODELAY (repeatable)")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--level", paramLabel = "LEVEL",
+            description = "only this level: SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number (repeatable)")
+    List<String> levels = new ArrayList<>();
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "probe to use: auto (default), bpftrace")
+    String backend;
+
+    @Option(names = "--json", description = "one JSON object per event (JSON lines), see the README for the fields")
+    boolean json;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
+    Double duration;
+
+    @Option(names = "--no-summary", description = "do not print the per-process summary at the end")
+    boolean noSummary;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "launch this command (after --) and watch it and its children")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        OptionTable table = OptionTable.standard();
+        Set<SockOption> wanted = OptionNames.resolve(table, options);
+        Set<Integer> wantedLevels = OptionNames.resolveLevels(table, levels);
+        if (duration != null && !(duration > 0)) {
+            throw new UserException(ExitCodes.USAGE, "--duration must be a positive number of seconds");
+        }
+        if (!command.isEmpty() && !pids.isEmpty()) {
+            throw new UserException(ExitCodes.USAGE, "give either -p PID or a COMMAND to launch, not both");
+        }
+        for (int pid : pids) {
+            if (!Processes.exists(pid)) {
+                throw new UserException(ExitCodes.USAGE, "no process with PID " + pid);
+            }
+        }
+        BackendChooser.Choice choice;
+        try {
+            choice = BackendChooser.standard().choose(backend);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ExitCodes.USAGE, e.getMessage());
+        } catch (BackendUnavailableException e) {
+            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
+        }
+
+        PrintStream out = Console.stdout();
+        PrintStream err = System.err;
+        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels),
+                json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
+        });
+
+        LaunchedCommand launched = null;
+        if (!command.isEmpty()) {
+            try {
+                launched = LaunchedCommand.start(command, false);
+            } catch (IOException e) {
+                throw new UserException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
+        TraceRequest request = launched != null ? new TraceRequest((int) launched.pid(), true)
+                : pids.size() == 1 ? new TraceRequest(pids.get(0), false) : TraceRequest.everything();
+        Session session = new Session(printer, err, noSummary);
+        Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
+        RunningTrace trace;
+        try {
+            trace = choice.backend().start(request, printer);
+            session.attach(trace);
+            if (!trace.awaitArmed(Duration.ofSeconds(60))) {
+                String why = trace.failure();
+                if (launched != null) {
+                    launched.cancel();
+                }
+                session.finishQuietly();
+                throw new UserException(ExitCodes.UNAVAILABLE, choice.backend().name() + " could not arm its probe"
+                        + (why != null ? ": " + why : ""));
+            }
+        } catch (BackendUnavailableException e) {
+            if (launched != null) {
+                launched.cancel();
+            }
+            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
+        }
+        err.println(banner(choice, launched));
+        if (launched != null) {
+            launched.go();
+        }
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
+        int exit = ExitCodes.OK;
+        while (true) {
+            if (launched != null && launched.waitFor(100)) {
+                exit = launched.waitFor();
+                trace.drainAfterRootExit(Duration.ofSeconds(2));
+                break;
+            } else if (launched == null) {
+                Thread.sleep(100);
+            }
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+            if (!trace.isAlive()) {
+                String why = trace.failure();
+                session.finish();
+                throw new UserException(ExitCodes.FAILED, choice.backend().name() + " ended unexpectedly"
+                        + (why != null ? ": " + why : ""));
+            }
+        }
+        session.finish();
+        return exit;
+    }
+
+    private String banner(BackendChooser.Choice choice, LaunchedCommand launched) {
+        String who;
+        if (launched != null) {
+            String cmd = Printable.of(String.join(" ", launched.argv()).getBytes(StandardCharsets.UTF_8));
+            who = "`" + (cmd.length() > BANNER_COMMAND_MAX ? cmd.substring(0, BANNER_COMMAND_MAX) + "..." : cmd)
+                    + "` (PID " + launched.pid() + ") and its children";
+        } else if (!pids.isEmpty()) {
+            List<String> ps = new ArrayList<>();
+            for (int pid : pids) {
+                ps.add(pid + " '" + Processes.comm(pid).map(Printable::of).orElse("?") + "'");
+            }
+            who = "PID " + String.join(", ", ps);
+        } else if (!comms.isEmpty()) {
+            who = "processes named " + String.join(", ", comms.stream()
+                    .map(c -> "'" + Printable.of(c.getBytes(StandardCharsets.UTF_8)) + "'").toList());
+        } else {
+            who = "every process";
+        }
+        String until = launched != null ? "Ends when it exits, or Ctrl-C."
+                : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
+        return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
+                + "). " + until;
+    }
+
+    /** Stops the probe once, from the main thread or the Ctrl-C hook, and prints the summary. */
+    static final class Session {
+        private final EventPrinter printer;
+        private final PrintStream err;
+        private final boolean noSummary;
+        private RunningTrace trace;
+        private boolean finished;
+
+        Session(EventPrinter printer, PrintStream err, boolean noSummary) {
+            this.printer = printer;
+            this.err = err;
+            this.noSummary = noSummary;
+        }
+
+        synchronized void attach(RunningTrace trace) {
+            this.trace = trace;
+        }
+
+        synchronized void finish() {
+            if (finished) {
+                return;
+            }
+            finishQuietly();
+            if (!noSummary) {
+                err.print(printer.summary().render());
+                err.flush();
+            }
+        }
+
+        synchronized void finishQuietly() {
+            finished = true;
+            if (trace != null) {
+                trace.close();
+            }
+        }
+    }
+}

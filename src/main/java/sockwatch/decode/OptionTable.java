@@ -1,0 +1,142 @@
+package sockwatch.decode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * Names for socket levels and options, loaded from the TSV files in this package (levels.tsv names the per-level
+ * option files). Numbers use the asm-generic layout (x86_64, arm64); alpha/mips/parisc/sparc differ and are not
+ * supported. Immutable once built, so one instance is shared by all threads.
+ */
+public final class OptionTable {
+
+    private static final String LEVELS = "levels.tsv";
+
+    /** Lazy holder: the files are read once, on first use, with the JVM's class-init locking. */
+    private static final class Standard {
+        static final OptionTable INSTANCE = load();
+    }
+
+    private final Map<Long, SockOption> byKey = new HashMap<>();
+    private final Map<String, List<SockOption>> byName = new HashMap<>();
+    private final List<SockOption> all = new ArrayList<>();
+    private final Map<Integer, String> levelNames = new TreeMap<>();
+    private final Map<String, Integer> levelNumbers = new HashMap<>();
+
+    private OptionTable() {
+    }
+
+    public static OptionTable standard() {
+        return Standard.INSTANCE;
+    }
+
+    public Optional<SockOption> find(int level, int optname) {
+        return Optional.ofNullable(byKey.get(key(level, optname)));
+    }
+
+    /** Options called {@code name} (or an alias such as SO_RCVTIMEO), ignoring case; one per level that has it. */
+    public List<SockOption> byName(String name) {
+        return name == null ? List.of() : byName.getOrDefault(upper(name), List.of());
+    }
+
+    /** Every option, ordered by level then optname. */
+    public Collection<SockOption> all() {
+        return Collections.unmodifiableList(all);
+    }
+
+    public String levelName(int level) {
+        return levelNames.get(level);
+    }
+
+    /**
+     * The level a user means: its name ("SOL_TCP"), an alias ("IPPROTO_TCP"), the name without "SOL_" ("tcp"),
+     * any case; or a decimal number, taken as is (known or not) since it already says which level.
+     */
+    public OptionalInt levelNumber(String name) {
+        if (name == null) {
+            return OptionalInt.empty();
+        }
+        String s = name.strip();
+        if (s.matches("[0-9]{1,10}")) {
+            long n = Long.parseLong(s);
+            return n <= Integer.MAX_VALUE ? OptionalInt.of((int) n) : OptionalInt.empty();
+        }
+        Integer n = levelNumbers.get(upper(s));
+        return n == null ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
+    /** The primary level names ("SOL_IP", "SOL_SOCKET", ...), in level-number order. */
+    public Collection<String> levelNames() {
+        return Collections.unmodifiableCollection(levelNames.values());
+    }
+
+    private static OptionTable load() {
+        OptionTable t = new OptionTable();
+        for (TsvReader.Row row : TsvReader.read(LEVELS)) {
+            int level = row.number(0);
+            String name = row.field(1);
+            if (t.levelNames.putIfAbsent(level, name) != null) {
+                throw row.bad("level " + level + " listed twice");
+            }
+            List<String> aliases = new ArrayList<>(row.names(2));
+            if (name.startsWith("SOL_")) {
+                aliases.add(name.substring(4));
+            }
+            aliases.add(name);
+            for (String alias : aliases) {
+                if (t.levelNumbers.putIfAbsent(upper(alias), level) != null) {
+                    throw row.bad("level name " + alias + " used twice");
+                }
+            }
+            for (String file : row.names(3)) {
+                t.addOptions(level, file);
+            }
+        }
+        t.all.sort(Comparator.comparingInt(SockOption::level).thenComparingInt(SockOption::optname));
+        t.byName.values().forEach(list -> list.sort(Comparator.comparingInt(SockOption::level)));
+        t.byName.replaceAll((k, v) -> List.copyOf(v));
+        return t;
+    }
+
+    private void addOptions(int level, String file) {
+        for (TsvReader.Row row : TsvReader.read(file)) {
+            ValueType type;
+            try {
+                type = ValueType.valueOf(row.field(2));
+            } catch (IllegalArgumentException e) {
+                throw row.bad("unknown type '" + row.field(2) + "'");
+            }
+            SockOption opt = new SockOption(level, row.number(0), row.field(1), type);
+            if (byKey.putIfAbsent(key(level, opt.optname()), opt) != null) {
+                throw row.bad("optname " + opt.optname() + " listed twice for level " + level);
+            }
+            all.add(opt);
+            List<String> names = new ArrayList<>(row.names(3));
+            names.add(opt.name());
+            for (String n : names) {
+                List<SockOption> same = byName.computeIfAbsent(upper(n), k -> new ArrayList<>());
+                if (same.stream().anyMatch(o -> o.level() == level)) {
+                    throw row.bad("name " + n + " used twice for level " + level);
+                }
+                same.add(opt);
+            }
+        }
+    }
+
+    private static long key(int level, int optname) {
+        return ((long) level << 32) | (optname & 0xffffffffL);
+    }
+
+    private static String upper(String s) {
+        return s.strip().toUpperCase(Locale.ROOT);
+    }
+}

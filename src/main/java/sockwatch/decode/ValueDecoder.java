@@ -1,0 +1,153 @@
+package sockwatch.decode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Shows an option value the way the kernel would read it, and raw hex whenever the bytes do not fit the option's
+ * type: it never guesses and never throws. Values are little-endian (x86_64, arm64); 32-bit (compat) callers,
+ * whose timeval is 8 bytes, are not supported and show as raw hex.
+ */
+public final class ValueDecoder {
+
+    /** At most this many bytes are shown as hex or text, so one huge value cannot flood the output. */
+    static final int MAX_SHOWN = 1024;
+
+    private static final int SOL_IP = 0;
+
+    private ValueDecoder() {
+    }
+
+    /**
+     * @param optionOrNull the option, or null if the table does not know it
+     * @param captured     the value bytes the probe read (may be fewer than optlen, or empty, or null)
+     * @param optlen       the optlen argument of the call
+     */
+    public static DecodedValue decode(SockOption optionOrNull, byte[] captured, int optlen) {
+        Capture c = new Capture(captured == null ? new byte[0] : captured, optlen);
+        if (optionOrNull == null || optlen < 0) {
+            return raw(c);
+        }
+        DecodedValue v = switch (optionOrNull.type()) {
+            case INT, BOOL -> integer(optionOrNull, c);
+            case UINT -> c.fits(4) ? number(c, Integer.toUnsignedLong(c.le32(0))) : null;
+            case UINT_BE -> c.fits(4) ? number(c, Integer.toUnsignedLong(Integer.reverseBytes(c.le32(0)))) : null;
+            case ULONG -> ulong(c);
+            case LINGER -> c.fits(8) ? struct(c, "onoff", c.le32(0), "linger", c.le32(4)) : null;
+            case TIMEVAL -> c.fits(16) ? struct(c, "sec", c.le64(0), "usec", c.le64(8)) : null;
+            case STRING -> string(c);
+            case BYTES -> null;
+        };
+        return v != null ? v : raw(c);
+    }
+
+    /**
+     * Most int options need optlen >= 4 (EINVAL otherwise), so fewer bytes stay raw. SOL_IP is the exception:
+     * do_ip_setsockopt() reads a 1..3 byte optval as one unsigned char (the BSD u_char IP_MULTICAST_TTL habit).
+     */
+    private static DecodedValue integer(SockOption o, Capture c) {
+        long v;
+        if (c.fits(4)) {
+            v = c.le32(0);
+        } else if (o.level() == SOL_IP && c.optlen < 4 && c.fits(1)) {
+            v = c.bytes[0] & 0xff;
+        } else {
+            return null;
+        }
+        return new DecodedValue(v, v + c.suffix(), o.type() == ValueType.BOOL ? v != 0 : null);
+    }
+
+    /** SO_MAX_PACING_RATE: sk_setsockopt() reads a u32, then a u64 instead when optlen >= 8. */
+    private static DecodedValue ulong(Capture c) {
+        if (c.optlen >= 8) {
+            if (!c.fits(8)) {
+                return null;
+            }
+            long v = c.le64(0);
+            // A u64 above Long.MAX_VALUE (e.g. ~0UL, "unlimited") has no Long form: give its decimal string.
+            String u = Long.toUnsignedString(v);
+            return v >= 0 ? number(c, v) : new DecodedValue(u, u + c.suffix(), null);
+        }
+        return c.fits(4) ? number(c, Integer.toUnsignedLong(c.le32(0))) : null;
+    }
+
+    private static DecodedValue number(Capture c, long v) {
+        return new DecodedValue(v, v + c.suffix(), null);
+    }
+
+    private static DecodedValue struct(Capture c, String k1, long v1, String k2, long v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return new DecodedValue(m, m + c.suffix(), null);
+    }
+
+    /** The kernel copies the name up to the first NUL (or optlen); optlen 0 means "" (SO_BINDTODEVICE: unbind). */
+    private static DecodedValue string(Capture c) {
+        if (c.optlen == 0) {
+            return new DecodedValue("", "\"\"", null);
+        }
+        if (c.avail == 0) {
+            return null;
+        }
+        int n = 0;
+        while (n < c.shown && c.bytes[n] != 0) {
+            n++;
+        }
+        String s = ByteText.escape(c.bytes, n);
+        return new DecodedValue(s, (s.isEmpty() ? "\"\"" : s) + c.firstOf(c.shown), null);
+    }
+
+    /** Memory-order hex of what was captured, with the byte count; json is null when nothing was captured. */
+    private static DecodedValue raw(Capture c) {
+        if (c.optlen < 0) {
+            String hex = c.avail == 0 ? null : ByteText.hex(c.bytes, c.shown);
+            return new DecodedValue(hex, (hex == null ? "" : hex + " ") + "(invalid optlen " + c.optlen + ")", null);
+        }
+        if (c.avail == 0) {
+            return new DecodedValue(null, c.optlen == 0 ? "(0 bytes)" : "(not captured, " + c.optlen + " bytes)", null);
+        }
+        String hex = ByteText.hex(c.bytes, c.shown);
+        String count = c.shown < c.optlen ? c.firstOf(c.shown) : " (" + c.optlen + " bytes)";
+        return new DecodedValue(hex, hex + count, null);
+    }
+
+    /** The usable bytes of one capture: never more than optlen, and never read past what the probe got. */
+    private static final class Capture {
+        final byte[] bytes;
+        final int optlen;
+        final int avail;
+        final int shown;
+
+        Capture(byte[] bytes, int optlen) {
+            this.bytes = bytes;
+            this.optlen = optlen;
+            this.avail = optlen < 0 ? bytes.length : Math.min(bytes.length, optlen);
+            this.shown = Math.min(avail, MAX_SHOWN);
+        }
+
+        /** optlen is big enough for an n-byte value and the probe captured all n bytes. */
+        boolean fits(int n) {
+            return optlen >= n && avail >= n;
+        }
+
+        /** For decoded values: says so when the probe captured fewer than optlen bytes. */
+        String suffix() {
+            return firstOf(avail);
+        }
+
+        /** " (first n of optlen bytes)" when n falls short of optlen, else "". */
+        String firstOf(int n) {
+            return n < optlen ? " (first " + n + " of " + optlen + " bytes)" : "";
+        }
+
+        int le32(int at) {
+            return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16
+                    | (bytes[at + 3] & 0xff) << 24;
+        }
+
+        long le64(int at) {
+            return Integer.toUnsignedLong(le32(at)) | (long) le32(at + 4) << 32;
+        }
+    }
+}

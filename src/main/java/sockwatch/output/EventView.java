@@ -1,0 +1,32 @@
+package sockwatch.output;
+
+import java.util.Optional;
+import sockwatch.decode.DecodedValue;
+import sockwatch.decode.Errno;
+import sockwatch.decode.OptionTable;
+import sockwatch.decode.SockOption;
+import sockwatch.decode.ValueDecoder;
+import sockwatch.event.SetsockoptEvent;
+
+/** An event with its names and value decoded once, for every formatter to read. */
+public record EventView(SetsockoptEvent event, String comm, String levelName, String optionName,
+                        DecodedValue value, String errnoName) {
+
+    public static EventView of(SetsockoptEvent e, OptionTable table) {
+        Optional<SockOption> option = table.find(e.level(), e.optname());
+        DecodedValue value = ValueDecoder.decode(option.orElse(null), e.value(), e.optlen());
+        String errno = e.ok() ? null : Optional.ofNullable(Errno.name(e.errno())).orElse("errno " + e.errno());
+        return new EventView(e, Printable.of(e.comm()), table.levelName(e.level()),
+                option.map(SockOption::name).orElse(null), value, errno);
+    }
+
+    /** "SOL_TCP", or "level 999" when the level has no name in our tables. */
+    public String levelLabel() {
+        return levelName != null ? levelName : "level " + event.level();
+    }
+
+    /** "TCP_NODELAY", or "option 99" when the option has no name at that level. */
+    public String optionLabel() {
+        return optionName != null ? optionName : "option " + event.optname();
+    }
+}

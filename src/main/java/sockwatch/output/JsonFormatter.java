@@ -1,0 +1,35 @@
+package sockwatch.output;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One JSON object per event (JSON lines). The field list is the README's contract; tests hold it. */
+public final class JsonFormatter implements EventFormatter {
+
+    @Override
+    public String format(EventView v) {
+        var e = v.event();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("ts", Instant.ofEpochSecond(0, e.wallNanos()).toString());
+        o.put("pid", e.pid());
+        o.put("tid", e.tid());
+        o.put("comm", v.comm());
+        o.put("fd", e.fd());
+        o.put("level", v.levelName());
+        o.put("level_num", e.level());
+        o.put("option", v.optionName());
+        o.put("optname", e.optname());
+        o.put("value", v.value().json());
+        o.put("raw", e.rawHex());
+        o.put("optlen", e.optlen());
+        o.put("truncated", e.truncated());
+        o.put("ret", e.ret());
+        o.put("errno", e.ok() ? null : v.errnoName());
+        o.put("ok", e.ok());
+        o.put("backend", e.backend());
+        StringBuilder out = new StringBuilder(256);
+        Json.object(out, o);
+        return out.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package sockwatch.output;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What each process did over the whole watch: per option, how often it was set, how often that failed (and
+ * why), the value of the last successful call and on which fds. Printed when sockwatch ends.
+ */
+public final class Summary {
+    private static final int FDS_SHOWN = 8;
+    private final Map<Integer, ProcessStats> processes = new TreeMap<>();
+    private long events;
+    private long lost;
+    private long malformed;
+
+    public synchronized void add(EventView v) {
+        events++;
+        processes.computeIfAbsent(v.event().pid(), ProcessStats::new).add(v);
+    }
+
+    public synchronized void lost(long count) {
+        lost += count;
+    }
+
+    public synchronized void malformed() {
+        malformed++;
+    }
+
+    public synchronized long events() {
+        return events;
+    }
+
+    public synchronized long lost() {
+        return lost;
+    }
+
+    public synchronized String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("Summary: ").append(events).append(events == 1 ? " event" : " events");
+        out.append(", ").append(processes.size()).append(processes.size() == 1 ? " process" : " processes");
+        if (lost > 0) {
+            out.append(", ").append(lost).append(" LOST by the backend (the counts below miss them)");
+        }
+        if (malformed > 0) {
+            out.append(", ").append(malformed).append(" unreadable backend lines skipped");
+        }
+        out.append('\n');
+        for (ProcessStats p : processes.values()) {
+            p.render(out);
+        }
+        return out.toString();
+    }
+
+    private static final class ProcessStats {
+        final int pid;
+        String comm;
+        final Map<String, OptionStats> options = new LinkedHashMap<>();
+
+        ProcessStats(int pid) {
+            this.pid = pid;
+        }
+
+        void add(EventView v) {
+            comm = v.comm();
+            options.computeIfAbsent(v.optionLabel() + " (" + v.levelLabel() + ")", k -> new OptionStats()).add(v);
+        }
+
+        void render(StringBuilder out) {
+            out.append("  PID ").append(pid).append(" '").append(comm).append("':\n");
+            int width = options.keySet().stream().mapToInt(String::length).max().orElse(0);
+            options.forEach((name, s) -> {
+                out.append("    ").append(name).append(" ".repeat(width - name.length()));
+                out.append("  set ").append(s.count).append('x');
+                if (s.finalValue != null) {
+                    out.append(", final ").append(s.finalValue);
+                }
+                s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
+                out.append(s.fds.size() == 1 ? ", fd " : ", fds ").append(fdList(s.fds)).append('\n');
+            });
+        }
+    }
+
+    /** "3, 5, 7" or, for a busy server, the first few and how many more. */
+    private static String fdList(TreeSet<Integer> fds) {
+        List<String> shown = fds.stream().limit(FDS_SHOWN).map(String::valueOf).toList();
+        return String.join(", ", shown) + (fds.size() > FDS_SHOWN ? " and " + (fds.size() - FDS_SHOWN) + " more" : "");
+    }
+
+    private static final class OptionStats {
+        long count;
+        String finalValue;
+        final Map<String, Integer> failures = new TreeMap<>();
+        final TreeSet<Integer> fds = new TreeSet<>();
+
+        void add(EventView v) {
+            count++;
+            fds.add(v.event().fd());
+            if (v.event().ok()) {
+                Boolean enabled = v.value().enabled();
+                finalValue = enabled != null ? (enabled ? "on" : "off") : v.value().text();
+            } else {
+                failures.merge(v.errnoName(), 1, Integer::sum);
+            }
+        }
+    }
+}

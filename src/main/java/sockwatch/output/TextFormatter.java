@@ -1,0 +1,40 @@
+package sockwatch.output;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The human line, in the spirit of the classic tap but level-correct:
+ * {@code 17:31:52.120 App 'python3' (PID 4242) is enabling socket option TCP_NODELAY (SOL_TCP) on fd 3 ... success}
+ */
+public final class TextFormatter implements EventFormatter {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private final ZoneId zone;
+
+    public TextFormatter(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    @Override
+    public String format(EventView v) {
+        var e = v.event();
+        StringBuilder out = new StringBuilder(160);
+        out.append(TIME.format(Instant.ofEpochSecond(0, e.wallNanos()).atZone(zone)));
+        out.append(" App '").append(v.comm()).append("' (PID ").append(e.pid());
+        if (e.tid() != e.pid()) {
+            out.append(", TID ").append(e.tid());
+        }
+        out.append(") is ");
+        String what = v.optionLabel() + " (" + v.levelLabel() + ")";
+        Boolean enabled = v.value().enabled();
+        if (enabled != null) {
+            out.append(enabled ? "enabling" : "disabling").append(" socket option ").append(what);
+        } else {
+            out.append("setting socket option ").append(what).append(" to ").append(v.value().text());
+        }
+        out.append(" on fd ").append(e.fd()).append(" ... ");
+        out.append(e.ok() ? "success" : "failed: " + v.errnoName());
+        return out.toString();
+    }
+}

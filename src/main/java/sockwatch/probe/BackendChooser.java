@@ -1,0 +1,60 @@
+package sockwatch.probe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sockwatch.probe.bpftrace.BpftraceBackend;
+
+/**
+ * Knows every trace backend, in order of preference, and picks one that can actually run here. "auto" tries
+ * them in order and remembers why the better ones were passed over, for the banner.
+ */
+public final class BackendChooser {
+    private final Map<String, TraceBackend> backends = new LinkedHashMap<>();
+
+    public BackendChooser(List<TraceBackend> inPreferenceOrder) {
+        inPreferenceOrder.forEach(b -> backends.put(b.name(), b));
+    }
+
+    public static BackendChooser standard() {
+        return new BackendChooser(List.of(new BpftraceBackend()));
+    }
+
+    public List<String> names() {
+        return List.copyOf(backends.keySet());
+    }
+
+    /** The backend picked, and a few words on why (for the banner). */
+    public record Choice(TraceBackend backend, String why) {
+    }
+
+    public Choice choose(String name) throws BackendUnavailableException {
+        if (!"auto".equals(name)) {
+            TraceBackend b = backends.get(name);
+            if (b == null) {
+                throw new IllegalArgumentException("unknown backend '" + name + "' (known: auto, "
+                        + String.join(", ", backends.keySet()) + ")");
+            }
+            b.checkAvailable();
+            return new Choice(b, "chosen with --backend");
+        }
+        List<String> passedOver = new ArrayList<>();
+        BackendUnavailableException last = null;
+        for (TraceBackend b : backends.values()) {
+            try {
+                b.checkAvailable();
+                return new Choice(b, passedOver.isEmpty() ? "auto: the best that runs here"
+                        : "auto; passed over " + String.join("; ", passedOver));
+            } catch (BackendUnavailableException e) {
+                passedOver.add(b.name() + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        if (backends.size() == 1 && last != null) {
+            throw last;
+        }
+        throw new BackendUnavailableException("no trace backend can run here: " + String.join("; ", passedOver),
+                "run `sockwatch doctor` for the fixes");
+    }
+}

@@ -1,0 +1,136 @@
+package sockwatch.probe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.PumpStreamHandler;
+
+/**
+ * A probe tool (bpftrace, strace, staprun) run as a child through commons-exec, line by line.
+ *
+ * The child is started under {@code setpriv --pdeathsig KILL} so that it dies with sockwatch even when sockwatch
+ * is killed with SIGKILL and no shutdown hook runs: a probe must never outlive the tool that reads it.
+ * Stopping is polite first (SIGTERM: the tool detaches and flushes), then forced.
+ */
+public final class BackendProcess {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final int STDERR_LINES_KEPT = 20;
+
+    private final DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private volatile Process process;
+
+    private BackendProcess() {
+    }
+
+    /**
+     * Starts {@code argv}; stdout lines go to {@code onLine}, stderr lines to {@code onError} (and are kept for
+     * {@link #stderrTail()}). Arguments are passed as they are: no shell, no quoting.
+     */
+    public static BackendProcess start(List<String> argv, Map<String, String> env, Consumer<String> onLine,
+                                       Consumer<String> onError) throws IOException {
+        BackendProcess bp = new BackendProcess();
+        CommandLine cmd;
+        if (Files.isExecutable(SETPRIV)) {
+            cmd = new CommandLine(SETPRIV.toString());
+            cmd.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false);
+            cmd.addArgument(argv.get(0), false);
+        } else {
+            cmd = new CommandLine(argv.get(0));
+        }
+        for (String a : argv.subList(1, argv.size())) {
+            cmd.addArgument(a, false);
+        }
+        DefaultExecutor executor = new DefaultExecutor() {
+            @Override
+            protected Process launch(CommandLine command, Map<String, String> environment, Path dir)
+                    throws IOException {
+                Process p = super.launch(command, environment, dir);
+                bp.process = p;
+                return p;
+            }
+        };
+        executor.setExitValues(null);
+        executor.setStreamHandler(new PumpStreamHandler(lines(onLine), lines(line -> {
+            bp.keep(line);
+            onError.accept(line);
+        })));
+        Map<String, String> fullEnv = new java.util.HashMap<>(System.getenv());
+        fullEnv.putAll(env);
+        executor.execute(cmd, fullEnv, bp.result);
+        return bp;
+    }
+
+    private static LogOutputStream lines(Consumer<String> sink) {
+        return new LogOutputStream(0, StandardCharsets.ISO_8859_1) {
+            @Override
+            protected void processLine(String line, int level) {
+                sink.accept(line);
+            }
+        };
+    }
+
+    private synchronized void keep(String line) {
+        if (stderrTail.size() == STDERR_LINES_KEPT) {
+            stderrTail.removeFirst();
+        }
+        stderrTail.addLast(line);
+    }
+
+    public synchronized List<String> stderrTail() {
+        return List.copyOf(stderrTail);
+    }
+
+    public boolean isAlive() {
+        return !result.hasResult();
+    }
+
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /** Waits for the child to end and its output to be read; returns its exit code (-1 if it could not start). */
+    public int waitFor() throws InterruptedException {
+        result.waitFor();
+        return process == null ? -1 : result.getExitValue();
+    }
+
+    public boolean waitFor(Duration timeout) throws InterruptedException {
+        result.waitFor(timeout);
+        return result.hasResult();
+    }
+
+    /** SIGTERM, up to {@code grace} for the tool to detach and flush, then SIGKILL. Returns once it is gone. */
+    public void stop(Duration grace) {
+        Process p = process;
+        try {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            // Let the pumps deliver what the tool printed on its way out.
+            result.waitFor(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package sockwatch.probe;
+
+import java.time.Duration;
+
+/** A probe that has been started. Stopping it must leave nothing attached and no child process behind. */
+public interface RunningTrace extends AutoCloseable {
+
+    /** Waits until the probe is armed: calls made after this returns true are seen. */
+    boolean awaitArmed(Duration timeout) throws InterruptedException;
+
+    /**
+     * After the watched root process exited: waits (at most {@code max}) until the backend has delivered every
+     * call that process made, so stopping now loses none.
+     */
+    void drainAfterRootExit(Duration max) throws InterruptedException;
+
+    /** True while the backend process runs. */
+    boolean isAlive();
+
+    /** Waits for the backend to end by itself; returns its exit code. */
+    int waitFor() throws InterruptedException;
+
+    /** Why the backend ended early, from its own error output; null if it did not say. */
+    String failure();
+
+    /** Stops the probe, delivers the events it still had, and waits for the backend to be gone. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package sockwatch.probe;
+
+import sockwatch.event.EventSink;
+
+/** A way of seeing setsockopt calls as they happen (bpftrace, strace, stap). */
+public interface TraceBackend {
+
+    String name();
+
+    /** Throws with the reason and the fix when this backend cannot run on this machine, as this user. */
+    void checkAvailable() throws BackendUnavailableException;
+
+    /** Starts the probe; events go to the sink from a reader thread. */
+    RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException;
+}

@@ -1,0 +1,167 @@
+package sockwatch.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OptionTableTest {
+
+    private final OptionTable table = OptionTable.standard();
+
+    @Test
+    void standardIsLoadedOnce() {
+        assertSame(table, OptionTable.standard());
+    }
+
+    @ParameterizedTest(name = "({0},{1}) = {2} {3}")
+    @CsvSource({
+            "1, 1, SO_DEBUG, BOOL",
+            "1, 9, SO_KEEPALIVE, BOOL",
+            "1, 12, SO_PRIORITY, INT",
+            "1, 13, SO_LINGER, LINGER",
+            "1, 15, SO_REUSEPORT, BOOL",
+            "1, 20, SO_RCVTIMEO_OLD, TIMEVAL",
+            "1, 25, SO_BINDTODEVICE, STRING",
+            "1, 36, SO_MARK, UINT",
+            "1, 66, SO_RCVTIMEO_NEW, TIMEVAL",
+            "1, 67, SO_SNDTIMEO_NEW, TIMEVAL",
+            "1, 84, SO_INQ, BOOL",
+            "0, 1, IP_TOS, INT",
+            "0, 2, IP_TTL, INT",
+            "0, 4, IP_OPTIONS, BYTES",
+            "0, 10, IP_MTU_DISCOVER, INT",
+            "0, 15, IP_FREEBIND, BOOL",
+            "0, 19, IP_TRANSPARENT, BOOL",
+            "0, 24, IP_BIND_ADDRESS_NO_PORT, BOOL",
+            "0, 35, IP_ADD_MEMBERSHIP, BYTES",
+            "0, 50, IP_UNICAST_IF, UINT_BE",
+            "41, 16, IPV6_UNICAST_HOPS, INT",
+            "41, 26, IPV6_V6ONLY, BOOL",
+            "41, 67, IPV6_TCLASS, INT",
+            "6, 1, TCP_NODELAY, BOOL",
+            "6, 2, TCP_MAXSEG, INT",
+            "6, 9, TCP_DEFER_ACCEPT, INT",
+            "6, 13, TCP_CONGESTION, STRING",
+            "6, 14, TCP_MD5SIG, BYTES",
+            "6, 18, TCP_USER_TIMEOUT, INT",
+            "6, 23, TCP_FASTOPEN, INT",
+            "6, 25, TCP_NOTSENT_LOWAT, INT",
+            "6, 31, TCP_ULP, STRING",
+            "6, 46, TCP_DELACK_MAX_US, INT",
+            "17, 1, UDP_CORK, BOOL",
+            "17, 100, UDP_ENCAP, INT",
+            "17, 103, UDP_SEGMENT, INT",
+            "17, 104, UDP_GRO, BOOL",
+    })
+    void findsByLevelAndOptname(int level, int optname, String name, ValueType type) {
+        assertEquals(new SockOption(level, optname, name, type), table.find(level, optname).orElseThrow());
+    }
+
+    @Test
+    void optnameOneMeansDifferentOptionsPerLevel() {
+        assertEquals("IP_TOS", table.find(0, 1).orElseThrow().name());
+        assertEquals("SO_DEBUG", table.find(1, 1).orElseThrow().name());
+        assertEquals("TCP_NODELAY", table.find(6, 1).orElseThrow().name());
+        assertEquals("UDP_CORK", table.find(17, 1).orElseThrow().name());
+        assertEquals("IPV6_ADDRFORM", table.find(41, 1).orElseThrow().name());
+    }
+
+    @Test
+    void unknownOptionsAreEmpty() {
+        assertTrue(table.find(6, 9999).isEmpty());
+        assertTrue(table.find(1, 54).isEmpty(), "SCM_TIMESTAMPING_OPT_STATS is a cmsg type, not an option");
+        assertTrue(table.find(263, 1).isEmpty(), "SOL_PACKET has a name but no option table");
+        assertTrue(table.find(-1, 1).isEmpty());
+        assertTrue(table.find(1, -1).isEmpty());
+    }
+
+    @Test
+    void coversEveryLevelTable() {
+        assertTrue(table.all().stream().filter(o -> o.level() == 1).count() >= 80);
+        assertTrue(table.all().stream().filter(o -> o.level() == 6).count() >= 40);
+        assertTrue(table.all().stream().filter(o -> o.level() == 0).count() >= 45);
+        assertTrue(table.all().stream().filter(o -> o.level() == 41).count() >= 60);
+        assertEquals(6, table.all().stream().filter(o -> o.level() == 17).count());
+        Set<String> keys = new HashSet<>();
+        for (SockOption o : table.all()) {
+            assertTrue(keys.add(o.level() + "/" + o.optname()), "duplicate " + o);
+            assertTrue(table.levelName(o.level()) != null, "level without a name: " + o);
+        }
+        assertThrows(UnsupportedOperationException.class, () -> table.all().clear());
+    }
+
+    @Test
+    void byNameIsExactAndCaseInsensitive() {
+        assertEquals(List.of(new SockOption(6, 1, "TCP_NODELAY", ValueType.BOOL)), table.byName("TCP_NODELAY"));
+        assertEquals(table.byName("TCP_NODELAY"), table.byName("tcp_nodelay"));
+        assertTrue(table.byName("TCP_NODELA").isEmpty());
+        assertTrue(table.byName("NODELAY").isEmpty());
+        assertTrue(table.byName("").isEmpty());
+        assertTrue(table.byName(null).isEmpty());
+    }
+
+    @Test
+    void byNameFindsAliasesAndEveryLevel() {
+        assertEquals("SO_RCVTIMEO_OLD", table.byName("SO_RCVTIMEO").get(0).name());
+        assertEquals(36, table.byName("TCP_CM_INQ").get(0).optname());
+        assertEquals(20, table.byName("IPV6_JOIN_GROUP").get(0).optname());
+        List<SockOption> join = table.byName("MCAST_JOIN_GROUP");
+        assertEquals(List.of(0, 41), join.stream().map(SockOption::level).toList());
+        assertTrue(join.stream().allMatch(o -> o.optname() == 42));
+    }
+
+    @Test
+    void levelNames() {
+        assertEquals("SOL_IP", table.levelName(0));
+        assertEquals("SOL_SOCKET", table.levelName(1));
+        assertEquals("SOL_TCP", table.levelName(6));
+        assertEquals("SOL_UDP", table.levelName(17));
+        assertEquals("SOL_IPV6", table.levelName(41));
+        assertEquals("SOL_ICMPV6", table.levelName(58));
+        assertEquals("SOL_SCTP", table.levelName(132));
+        assertEquals("SOL_UDPLITE", table.levelName(136));
+        assertEquals("SOL_RAW", table.levelName(255));
+        assertEquals("SOL_PACKET", table.levelName(263));
+        assertEquals("SOL_TLS", table.levelName(282));
+        assertEquals("SOL_MPTCP", table.levelName(284));
+        assertNull(table.levelName(2));
+        assertNull(table.levelName(-1));
+        assertTrue(table.levelNames().containsAll(List.of("SOL_IP", "SOL_SOCKET", "SOL_TCP", "SOL_UDP", "SOL_IPV6")));
+        assertEquals("SOL_IP", table.levelNames().iterator().next(), "in level-number order");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "SOL_TCP, 6", "sol_tcp, 6", "tcp, 6", "TCP, 6", "IPPROTO_TCP, 6", "ipproto_tcp, 6", "6, 6", "' tcp ', 6",
+            "SOL_IP, 0", "ip, 0", "IPPROTO_IP, 0", "0, 0",
+            "SOL_SOCKET, 1", "socket, 1", "1, 1",
+            "SOL_UDP, 17", "udp, 17", "IPPROTO_UDP, 17",
+            "SOL_IPV6, 41", "ipv6, 41", "IPPROTO_IPV6, 41",
+            "SOL_MPTCP, 284", "mptcp, 284", "packet, 263", "IPPROTO_RAW, 255",
+            "999, 999",
+    })
+    void levelNumberAcceptsNamesAliasesAndNumbers(String name, int number) {
+        assertEquals(OptionalInt.of(number), table.levelNumber(name));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SOL_NOPE", "tcpx", "IPPROTO_MPTCP", "-1", "99999999999", "0x6", "''"})
+    void levelNumberIsEmptyWhenUnknown(String name) {
+        assertTrue(table.levelNumber(name).isEmpty(), name);
+    }
+
+    @Test
+    void levelNumberOfNullIsEmpty() {
+        assertTrue(table.levelNumber(null).isEmpty());
+    }
+}

@@ -1,0 +1,184 @@
+package sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sockwatch.support.Capabilities;
+import sockwatch.support.SockwatchRun;
+
+/** The whole trace path on the real kernel, as root, with bpftrace: what a sysadmin would run. */
+class TraceEndToEndTest {
+    /** Sets options of every value type at every level, then one that fails; prints its PID on stderr. */
+    static final String PYTHON_CLIENT = String.join("\n",
+            "import os, socket, struct, sys",
+            "sys.stderr.write('pid %d\\n' % os.getpid())",
+            "s = socket.socket()",
+            "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+            "s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x10)",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)",
+            "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 5))",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('qq', 2, 500000))",
+            "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b'reno')",
+            "try:",
+            "    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b'nosuch')",
+            "except OSError:",
+            "    pass");
+
+    @BeforeEach
+    void needsBpftrace() {
+        Capabilities.requireBpftrace();
+    }
+
+    private static List<JsonObject> jsonLines(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("{")).map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .toList();
+    }
+
+    private static JsonObject find(List<JsonObject> events, String option) {
+        return events.stream().filter(e -> !e.get("option").isJsonNull() && e.get("option").getAsString().equals(option))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + option + " event in " + events));
+    }
+
+    @Test
+    void selfCheckPassesWithTheJavaTestApp() throws Exception {
+        SockwatchRun.Result r = SockwatchRun.run(180, "self-check");
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("PASS: bpftrace saw the Java test app"), r.stdout());
+    }
+
+    @Test
+    void selfCheckPassesWithTheJythonTestApp() throws Exception {
+        SockwatchRun.Result r = SockwatchRun.run(240, "self-check", "--jython");
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("PASS: bpftrace saw the Jython test app"), r.stdout());
+    }
+
+    @Test
+    void launchModeSeesEveryCallLevelCorrectlyFromTheFirstSyscall() throws Exception {
+        Capabilities.requireTool("python3");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", "python3", "-c", PYTHON_CLIENT);
+        assertEquals(0, r.exit(), r.stderr());
+        int pid = Integer.parseInt(r.stderr().lines().filter(l -> l.startsWith("pid ")).findFirst()
+                .orElseThrow().substring(4));
+        List<JsonObject> events = jsonLines(r.stdout());
+        assertEquals(8, events.size(), r.stdout());
+        for (JsonObject e : events) {
+            assertEquals(pid, e.get("pid").getAsInt());
+            assertEquals("python3", e.get("comm").getAsString());
+            assertEquals("bpftrace", e.get("backend").getAsString());
+        }
+        JsonObject nodelay = find(events, "TCP_NODELAY");
+        assertEquals("SOL_TCP", nodelay.get("level").getAsString());
+        assertEquals(1, nodelay.get("value").getAsInt());
+        JsonObject tos = find(events, "IP_TOS");
+        assertEquals("SOL_IP", tos.get("level").getAsString());
+        assertEquals(0, tos.get("level_num").getAsInt());
+        assertEquals(1, tos.get("optname").getAsInt());
+        assertEquals(16, tos.get("value").getAsInt());
+        assertEquals("SOL_SOCKET", find(events, "SO_KEEPALIVE").get("level").getAsString());
+        assertEquals(60, find(events, "TCP_KEEPIDLE").get("value").getAsInt());
+        JsonObject linger = find(events, "SO_LINGER").getAsJsonObject("value");
+        assertEquals(1, linger.get("onoff").getAsInt());
+        assertEquals(5, linger.get("linger").getAsInt());
+        JsonObject timeo = find(events, "SO_RCVTIMEO_OLD").getAsJsonObject("value");
+        assertEquals(2, timeo.get("sec").getAsInt());
+        assertEquals(500000, timeo.get("usec").getAsInt());
+        List<JsonObject> congestion = events.stream().filter(e -> "TCP_CONGESTION".equals(e.get("option").getAsString()))
+                .toList();
+        assertEquals("reno", congestion.get(0).get("value").getAsString());
+        assertTrue(congestion.get(0).get("ok").getAsBoolean());
+        assertEquals("nosuch", congestion.get(1).get("value").getAsString());
+        assertEquals("ENOENT", congestion.get(1).get("errno").getAsString());
+        assertFalse(congestion.get(1).get("ok").getAsBoolean());
+        assertTrue(r.stderr().contains("Summary: 8 events, 1 process"), r.stderr());
+        assertTrue(r.stderr().contains("TCP_CONGESTION (SOL_TCP)"), r.stderr());
+    }
+
+    @Test
+    void optionAndLevelFiltersKeepOnlyWhatWasAsked() throws Exception {
+        Capabilities.requireTool("python3");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--json", "-o", "IP_TOS", "-o", "tcp_keepidle", "--",
+                "python3", "-c", PYTHON_CLIENT);
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(List.of("IP_TOS", "TCP_KEEPIDLE"),
+                jsonLines(r.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
+        SockwatchRun.Result byLevel = SockwatchRun.run(120, "--json", "--level", "SOL_SOCKET", "--",
+                "python3", "-c", PYTHON_CLIENT);
+        assertEquals(List.of("SO_KEEPALIVE", "SO_LINGER", "SO_RCVTIMEO_OLD"),
+                jsonLines(byLevel.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
+    }
+
+    @Test
+    void launchedCommandsExitStatusIsPassedOn() throws Exception {
+        SockwatchRun.Result r = SockwatchRun.run(60, "--", "sh", "-c", "exit 7");
+        assertEquals(7, r.exit(), r.stderr());
+    }
+
+    /** curl (not ours) sets TCP_NODELAY and TCP keepalive by default: check sockwatch sees exactly that. */
+    @Test
+    void realProgramCurlIsDecodedCorrectly() throws Exception {
+        Capabilities.requireTool("curl");
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread responder = new Thread(() -> {
+                try (Socket c = server.accept(); OutputStream out = c.getOutputStream()) {
+                    c.getInputStream().read(new byte[4096]);
+                    out.write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on curl's side
+                }
+            });
+            responder.start();
+            SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", "curl", "-s", "-o", "/dev/null",
+                    "http://127.0.0.1:" + server.getLocalPort() + "/");
+            responder.join(10_000);
+            assertEquals(0, r.exit(), r.stderr());
+            List<JsonObject> events = jsonLines(r.stdout());
+            assertTrue(events.stream().allMatch(e -> e.get("comm").getAsString().equals("curl")), r.stdout());
+            assertEquals(1, find(events, "TCP_NODELAY").get("value").getAsInt());
+            assertEquals(1, find(events, "SO_KEEPALIVE").get("value").getAsInt());
+            assertEquals(60, find(events, "TCP_KEEPIDLE").get("value").getAsInt());
+            assertEquals(60, find(events, "TCP_KEEPINTVL").get("value").getAsInt());
+            assertTrue(events.stream().allMatch(e -> e.get("ok").getAsBoolean()), r.stdout());
+        }
+    }
+
+    /** -p watches one running process and nothing else, for as long as --duration says. */
+    @Test
+    void pidFilterSeesOnlyThatProcess() throws Exception {
+        Capabilities.requireTool("python3");
+        String loop = "import socket, time\ns = socket.socket()\nfor i in range(600):\n"
+                + "    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n    time.sleep(0.05)\n";
+        Process watched = new ProcessBuilder("python3", "-c", loop).start();
+        Process other = new ProcessBuilder("python3", "-c", loop).start();
+        try {
+            SockwatchRun.Result r = SockwatchRun.run(60, "--json", "--duration", "3", "-p",
+                    Long.toString(watched.pid()));
+            assertEquals(0, r.exit(), r.stderr());
+            List<JsonObject> events = jsonLines(r.stdout());
+            assertTrue(events.size() >= 10, "saw " + events.size() + " calls in 3 s: " + r.stderr());
+            assertTrue(events.stream().allMatch(e -> e.get("pid").getAsLong() == watched.pid()), r.stdout());
+            assertTrue(r.stderr().contains("Watching setsockopt calls of PID " + watched.pid() + " 'python3'"),
+                    r.stderr());
+            assertTrue(watched.isAlive() && other.isAlive(), "watched programs are unharmed");
+        } finally {
+            watched.destroy();
+            other.destroy();
+            watched.waitFor(5, TimeUnit.SECONDS);
+            other.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

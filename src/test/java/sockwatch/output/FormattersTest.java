@@ -1,0 +1,152 @@
+package sockwatch.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sockwatch.decode.OptionTable;
+import sockwatch.event.SetsockoptEvent;
+import sockwatch.probe.bpftrace.BpftraceLineParser;
+import sockwatch.support.Fixtures;
+
+class FormattersTest {
+    private static final OptionTable TABLE = OptionTable.standard();
+    private final TextFormatter text = new TextFormatter(ZoneOffset.UTC);
+    private final JsonFormatter json = new JsonFormatter();
+
+    private static SetsockoptEvent event(String comm, int level, int optname, byte[] value, long ret) {
+        return new SetsockoptEvent(1_764_091_911_123_456_789L, 4242, 4242, comm.getBytes(StandardCharsets.UTF_8), 3,
+                level, optname, value.length, value, ret, "bpftrace");
+    }
+
+    private static byte[] le(int... ints) {
+        byte[] b = new byte[ints.length * 4];
+        for (int i = 0; i < ints.length; i++) {
+            for (int k = 0; k < 4; k++) {
+                b[i * 4 + k] = (byte) (ints[i] >> (8 * k));
+            }
+        }
+        return b;
+    }
+
+    private String line(SetsockoptEvent e) {
+        return text.format(EventView.of(e, TABLE));
+    }
+
+    private JsonObject obj(SetsockoptEvent e) {
+        return JsonParser.parseString(json.format(EventView.of(e, TABLE))).getAsJsonObject();
+    }
+
+    @Test
+    void textLineKeepsTheClassicTapsSpirit() {
+        assertEquals("17:31:51.123 App 'python3' (PID 4242) is enabling socket option TCP_NODELAY (SOL_TCP) on fd 3"
+                + " ... success", line(event("python3", 6, 1, le(1), 0)));
+        assertEquals("17:31:51.123 App 'python3' (PID 4242) is disabling socket option TCP_NODELAY (SOL_TCP) on fd 3"
+                + " ... success", line(event("python3", 6, 1, le(0), 0)));
+    }
+
+    @Test
+    void optionOneIsNamedByItsLevel() {
+        assertTrue(line(event("x", 0, 1, le(16), 0)).contains("socket option IP_TOS (SOL_IP) to 16 on fd 3"));
+        assertTrue(line(event("x", 1, 1, le(1), 0)).contains("socket option SO_DEBUG (SOL_SOCKET)"));
+        assertTrue(line(event("x", 6, 1, le(1), 0)).contains("TCP_NODELAY (SOL_TCP)"));
+    }
+
+    @Test
+    void failuresNameTheErrno() {
+        String l = line(event("x", 6, 13, "nosuch".getBytes(StandardCharsets.US_ASCII), -2));
+        assertTrue(l.endsWith("is setting socket option TCP_CONGESTION (SOL_TCP) to nosuch on fd 3 ... failed: ENOENT"), l);
+    }
+
+    @Test
+    void unknownOptionsAndLevelsAreShownAsNumbers() {
+        String l = line(event("x", 6, 99, le(1), -92));
+        assertTrue(l.contains("socket option option 99 (SOL_TCP) to 0x01000000 (4 bytes)"), l);
+        assertTrue(l.endsWith("failed: ENOPROTOOPT"), l);
+        assertTrue(line(event("x", 4242, 7, le(1), 0)).contains("(level 4242)"));
+    }
+
+    @Test
+    void threadIdShownWhenNotTheMainThread() {
+        SetsockoptEvent e = new SetsockoptEvent(0, 10, 11, "a".getBytes(), 3, 6, 1, 4, le(1), 0, "bpftrace");
+        assertTrue(line(e).contains("(PID 10, TID 11)"));
+    }
+
+    @Test
+    void jsonHoldsTheReadmeContract() {
+        JsonObject o = obj(event("python3", 1, 13, le(1, 5), 0));
+        for (String field : List.of("ts", "pid", "tid", "comm", "fd", "level", "level_num", "option", "optname",
+                "value", "raw", "optlen", "ret", "errno", "ok", "backend")) {
+            assertTrue(o.has(field), "JSON has " + field);
+        }
+        assertEquals("2025-11-25T17:31:51.123456789Z", o.get("ts").getAsString());
+        assertEquals(4242, o.get("pid").getAsInt());
+        assertEquals("python3", o.get("comm").getAsString());
+        assertEquals("SOL_SOCKET", o.get("level").getAsString());
+        assertEquals(1, o.get("level_num").getAsInt());
+        assertEquals("SO_LINGER", o.get("option").getAsString());
+        assertEquals(13, o.get("optname").getAsInt());
+        assertEquals(1, o.getAsJsonObject("value").get("onoff").getAsInt());
+        assertEquals(5, o.getAsJsonObject("value").get("linger").getAsInt());
+        assertEquals("0100000005000000", o.get("raw").getAsString());
+        assertEquals(8, o.get("optlen").getAsInt());
+        assertEquals(0, o.get("ret").getAsInt());
+        assertTrue(o.get("errno").isJsonNull());
+        assertTrue(o.get("ok").getAsBoolean());
+        assertEquals("bpftrace", o.get("backend").getAsString());
+    }
+
+    @Test
+    void jsonValuesByType() {
+        assertEquals(1, obj(event("x", 6, 1, le(1), 0)).get("value").getAsInt());
+        assertEquals("cubic", obj(event("x", 6, 13, "cubic".getBytes(StandardCharsets.US_ASCII), 0))
+                .get("value").getAsString());
+        JsonObject failed = obj(event("x", 6, 13, "nosuch".getBytes(StandardCharsets.US_ASCII), -2));
+        assertEquals("ENOENT", failed.get("errno").getAsString());
+        assertFalse(failed.get("ok").getAsBoolean());
+        assertEquals(-2, failed.get("ret").getAsInt());
+        JsonObject unknown = obj(event("x", 6, 99, le(1), -92));
+        assertTrue(unknown.get("option").isJsonNull());
+        assertEquals(99, unknown.get("optname").getAsInt());
+    }
+
+    /** The recorded run's process named itself "ev\til\n%s\"'\\\xff\x1b[3": no byte of it may reach output raw. */
+    @Test
+    void hostileNamesCannotCorruptEitherOutput() throws Exception {
+        BpftraceLineParser parser = new BpftraceLineParser(0);
+        Fixtures.CollectingSink sink = new Fixtures.CollectingSink();
+        Fixtures.lines("bpftrace-hostile-comm.txt").forEach(l -> parser.accept(l, sink));
+        assertFalse(sink.events.isEmpty());
+        for (SetsockoptEvent e : sink.events) {
+            String t = line(e);
+            assertTrue(t.contains("App 'ev\\til\\n%s\"'\\\\\\xff\\x1b[3'"), t);
+            for (char c : t.toCharArray()) {
+                assertTrue(c >= 0x20 && c != 0x7f, "printable only: " + (int) c);
+            }
+            String j = json.format(EventView.of(e, TABLE));
+            assertFalse(j.contains("\n") || j.contains("\t") || j.contains("\u001b"), j);
+            assertEquals("ev\\til\\n%s\"'\\\\\\xff\\x1b[3",
+                    JsonParser.parseString(j).getAsJsonObject().get("comm").getAsString());
+        }
+    }
+
+    @Test
+    void summaryCountsFinalValuesAndFailures() {
+        Summary s = new Summary();
+        s.add(EventView.of(event("app", 6, 1, le(1), 0), TABLE));
+        s.add(EventView.of(event("app", 6, 1, le(0), 0), TABLE));
+        s.add(EventView.of(event("app", 6, 13, "nosuch".getBytes(StandardCharsets.US_ASCII), -2), TABLE));
+        s.lost(3);
+        String r = s.render();
+        assertTrue(r.startsWith("Summary: 3 events, 1 process, 3 LOST by the backend"), r);
+        assertTrue(r.contains("PID 4242 'app':"), r);
+        assertTrue(r.contains("TCP_NODELAY (SOL_TCP)     set 2x, final off, fd 3"), r);
+        assertTrue(r.contains("TCP_CONGESTION (SOL_TCP)  set 1x, failed 1x ENOENT, fd 3"), r);
+    }
+}

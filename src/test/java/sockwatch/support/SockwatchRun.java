@@ -1,0 +1,58 @@
+package sockwatch.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs sockwatch as a real separate process (real signals, real stdout), from the test class path. */
+public final class SockwatchRun {
+    private SockwatchRun() {
+    }
+
+    public record Result(int exit, String stdout, String stderr) {
+        public List<String> stdoutLines() {
+            return stdout.isEmpty() ? List.of() : Arrays.asList(stdout.split("\n"));
+        }
+    }
+
+    public static List<String> javaCommand(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public static Process start(String... args) throws IOException {
+        return new ProcessBuilder(javaCommand("sockwatch.cli.Main", args)).start();
+    }
+
+    public static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return finish(start(args), timeoutSeconds);
+    }
+
+    public static Result finish(Process p, long timeoutSeconds) throws InterruptedException {
+        CompletableFuture<String> out = read(p.getInputStream());
+        CompletableFuture<String> err = read(p.getErrorStream());
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("sockwatch did not end within " + timeoutSeconds + " s; stderr so far: "
+                    + err.getNow(""));
+        }
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static CompletableFuture<String> read(java.io.InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+    }
+}
