@@ -80,7 +80,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         RunningTrace trace = null;
         try {
             try {
-                trace = choice.backend().start(new TraceRequest((int) appProcess.pid(), true), sink);
+                trace = choice.backend().start(TraceRequest.launched(appProcess.pid()), sink);
             } catch (BackendUnavailableException e) {
                 out.println("FAIL: " + backendName + " cannot run here: " + e.oneLine());
                 return ExitCodes.UNAVAILABLE;

@@ -121,8 +121,8 @@ public final class SockwatchCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.USAGE, e.getMessage());
             }
         }
-        TraceRequest request = launched != null ? new TraceRequest((int) launched.pid(), true)
-                : pids.size() == 1 ? new TraceRequest(pids.get(0), false) : TraceRequest.everything();
+        TraceRequest request = launched != null ? TraceRequest.launched(launched.pid())
+                : new TraceRequest(pids, false);
         Session session = new Session(printer, err, noSummary);
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;

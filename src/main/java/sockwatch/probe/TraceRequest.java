@@ -1,14 +1,30 @@
 package sockwatch.probe;
 
+import java.util.List;
+
 /**
- * What the probe itself should narrow down, where it can do so cheaply in the kernel. Everything else (several
- * PIDs, names, options, levels) is filtered in Java, so user text never reaches probe source.
+ * Which processes a backend should watch. Backends narrow to these in the probe where they can (bpftrace: one
+ * PID in the kernel; strace: attaches to exactly these); everything else (names, options, levels, several PIDs
+ * for bpftrace) is filtered in Java, so user text never reaches probe source.
  *
- * @param rootPid         0 = every process; otherwise only this process (and its descendants if followChildren)
- * @param followChildren  also watch processes forked by rootPid after the probe is armed
+ * @param pids            the PIDs to watch; empty = every process on the system
+ * @param followChildren  also watch processes these fork after the probe is armed (launch mode)
  */
-public record TraceRequest(int rootPid, boolean followChildren) {
+public record TraceRequest(List<Integer> pids, boolean followChildren) {
+    public TraceRequest {
+        pids = List.copyOf(pids);
+    }
+
     public static TraceRequest everything() {
-        return new TraceRequest(0, false);
+        return new TraceRequest(List.of(), false);
+    }
+
+    /** A command sockwatch launched: its waiting shell's PID, and every child it will have. */
+    public static TraceRequest launched(long pid) {
+        return new TraceRequest(List.of((int) pid), true);
+    }
+
+    public boolean systemWide() {
+        return pids.isEmpty();
     }
 }
