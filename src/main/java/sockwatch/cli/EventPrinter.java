@@ -8,6 +8,7 @@ import sockwatch.event.SetsockoptEvent;
 import sockwatch.output.EventFormatter;
 import sockwatch.output.EventView;
 import sockwatch.output.Summary;
+import sockwatch.sys.ProcSockets;
 
 /**
  * The sink every backend feeds while watching: filters, decodes, prints one line per event, counts for the
@@ -34,6 +35,10 @@ public final class EventPrinter implements EventSink {
 
     @Override
     public void event(SetsockoptEvent event) {
+        if (!event.socket().known()) {
+            // The backend could not see the socket: look now, while the process most likely still has it.
+            event = event.withSocket(ProcSockets.resolve(event.pid(), event.fd()));
+        }
         if (!filter.test(event)) {
             return;
         }

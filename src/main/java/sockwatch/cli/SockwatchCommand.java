@@ -46,6 +46,7 @@ import sockwatch.sys.Processes;
                 "  sockwatch -c nginx -c java            # only processes named nginx or java",
                 "  sockwatch -o TCP_NODELAY -o SO_KEEPALIVE   # only these options",
                 "  sockwatch --level SOL_TCP --duration 30    # TCP-level options, for 30 seconds",
+                "  sockwatch --tcp -c java               # calls on TCP sockets of java processes",
                 "  sockwatch --json -- curl -s http://127.0.0.1:8080/   # launch curl, JSON lines",
                 "  sockwatch -- python3 app.py           # launch a program and watch it and its children"})
 public final class SockwatchCommand implements Callable<Integer> {
@@ -64,6 +65,9 @@ public final class SockwatchCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL",
             description = "only this level: SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number (repeatable)")
     List<String> levels = new ArrayList<>();
+
+    @Option(names = "--tcp", description = "only calls on TCP sockets (filtered in the probe where it can)")
+    boolean tcpOnly;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "probe to use: auto (default), bpftrace")
@@ -109,7 +113,7 @@ public final class SockwatchCommand implements Callable<Integer> {
 
         PrintStream out = Console.stdout();
         PrintStream err = System.err;
-        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels),
+        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels, tcpOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
         });
 
@@ -121,8 +125,8 @@ public final class SockwatchCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.USAGE, e.getMessage());
             }
         }
-        TraceRequest request = launched != null ? TraceRequest.launched(launched.pid())
-                : new TraceRequest(pids, false);
+        TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
+                : new TraceRequest(pids, false)).tcpOnly(tcpOnly);
         Session session = new Session(printer, err, noSummary);
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;

@@ -18,13 +18,25 @@ import java.util.HexFormat;
  * @param value       the option value bytes the probe captured: at most optlen, fewer when the probe truncates
  * @param ret         the syscall's return value: 0, or -errno on failure
  * @param backend     which probe saw it ("bpftrace", "strace", "stap")
+ * @param socket      what the fd was at that moment, {@link SocketContext#UNKNOWN} if the backend cannot tell
  */
 public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
-                              int optlen, byte[] value, long ret, String backend) {
+                              int optlen, byte[] value, long ret, String backend, SocketContext socket) {
 
     public SetsockoptEvent {
         comm = comm.clone();
         value = value.clone();
+    }
+
+    /** An event whose socket the backend could not see (it may be resolved later, see withSocket). */
+    public SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
+                           int optlen, byte[] value, long ret, String backend) {
+        this(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend, SocketContext.UNKNOWN);
+    }
+
+    public SetsockoptEvent withSocket(SocketContext context) {
+        return new SetsockoptEvent(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend,
+                context);
     }
 
     @Override
@@ -59,7 +71,8 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
     public boolean equals(Object o) {
         return o instanceof SetsockoptEvent e && wallNanos == e.wallNanos && pid == e.pid && tid == e.tid
                 && fd == e.fd && level == e.level && optname == e.optname && optlen == e.optlen && ret == e.ret
-                && Arrays.equals(comm, e.comm) && Arrays.equals(value, e.value) && backend.equals(e.backend);
+                && Arrays.equals(comm, e.comm) && Arrays.equals(value, e.value) && backend.equals(e.backend)
+                && socket.equals(e.socket);
     }
 
     @Override
@@ -71,6 +84,6 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
     public String toString() {
         return "SetsockoptEvent[pid=" + pid + ", tid=" + tid + ", fd=" + fd + ", level=" + level + ", optname="
                 + optname + ", optlen=" + optlen + ", value=" + rawHex() + ", ret=" + ret + ", backend=" + backend
-                + "]";
+                + ", socket=" + socket + "]";
     }
 }

@@ -3,6 +3,7 @@ package sockwatch.output;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import sockwatch.decode.SocketNames;
 
 /** One JSON object per event (JSON lines). The field list is the README's contract; tests hold it. */
 public final class JsonFormatter implements EventFormatter {
@@ -16,6 +17,11 @@ public final class JsonFormatter implements EventFormatter {
         o.put("tid", e.tid());
         o.put("comm", v.comm());
         o.put("fd", e.fd());
+        o.put("family", SocketNames.family(e.socket()));
+        o.put("proto", SocketNames.protocol(e.socket()));
+        o.put("state", SocketNames.tcpState(e.socket()));
+        o.put("local", e.socket().local());
+        o.put("remote", e.socket().remote());
         o.put("level", v.levelName());
         o.put("level_num", e.level());
         o.put("option", v.optionName());

@@ -6,7 +6,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The human line, in the spirit of the classic tap but level-correct:
- * {@code 17:31:52.120 App 'python3' (PID 4242) is enabling socket option TCP_NODELAY (SOL_TCP) on fd 3 ... success}
+ * {@code 17:31:52.120 App 'python3' (PID 4242) is enabling socket option TCP_NODELAY (SOL_TCP) on fd 3
+ * (tcp 127.0.0.1:41000 -> 127.0.0.1:8080) ... success}
  */
 public final class TextFormatter implements EventFormatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -33,7 +34,7 @@ public final class TextFormatter implements EventFormatter {
         } else {
             out.append("setting socket option ").append(what).append(" to ").append(v.value().text());
         }
-        out.append(" on fd ").append(e.fd()).append(" ... ");
+        out.append(" on fd ").append(e.fd()).append(SocketText.of(e.socket())).append(" ... ");
         out.append(e.ok() ? "success" : "failed: " + v.errnoName());
         return out.toString();
     }

@@ -9,10 +9,19 @@ import java.util.List;
  *
  * @param pids            the PIDs to watch; empty = every process on the system
  * @param followChildren  also watch processes these fork after the probe is armed (launch mode)
+ * @param tcpOnly         only calls on TCP sockets (a hint: sockwatch filters again in Java)
  */
-public record TraceRequest(List<Integer> pids, boolean followChildren) {
+public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly) {
     public TraceRequest {
         pids = List.copyOf(pids);
+    }
+
+    public TraceRequest(List<Integer> pids, boolean followChildren) {
+        this(pids, followChildren, false);
+    }
+
+    public TraceRequest tcpOnly(boolean only) {
+        return new TraceRequest(pids, followChildren, only);
     }
 
     public static TraceRequest everything() {

@@ -123,6 +123,22 @@ class TraceEndToEndTest {
     }
 
     @Test
+    void tcpFilterDropsUdpAndUnixSockets() throws Exception {
+        Capabilities.requireTool("python3");
+        String script = "import socket\n"
+                + "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
+                + "x = socket.socket(socket.AF_UNIX); x.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)\n"
+                + "t = socket.socket(); t.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n";
+        SockwatchRun.Result all = SockwatchRun.run(120, "--json", "--", "python3", "-c", script);
+        List<JsonObject> allEvents = jsonLines(all.stdout());
+        assertEquals(List.of("udp", "stream", "tcp"), allEvents.stream().map(e -> e.get("proto").getAsString()).toList());
+        assertEquals("unix", allEvents.get(1).get("family").getAsString());
+        SockwatchRun.Result tcp = SockwatchRun.run(120, "--json", "--tcp", "--", "python3", "-c", script);
+        assertEquals(List.of("TCP_NODELAY"),
+                jsonLines(tcp.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
+    }
+
+    @Test
     void launchedCommandsExitStatusIsPassedOn() throws Exception {
         SockwatchRun.Result r = SockwatchRun.run(60, "--", "sh", "-c", "exit 7");
         assertEquals(7, r.exit(), r.stderr());
@@ -153,6 +169,12 @@ class TraceEndToEndTest {
             assertEquals(60, find(events, "TCP_KEEPIDLE").get("value").getAsInt());
             assertEquals(60, find(events, "TCP_KEEPINTVL").get("value").getAsInt());
             assertTrue(events.stream().allMatch(e -> e.get("ok").getAsBoolean()), r.stdout());
+            JsonObject nodelay = find(events, "TCP_NODELAY");
+            assertEquals("inet", nodelay.get("family").getAsString());
+            assertEquals("tcp", nodelay.get("proto").getAsString());
+            // curl sets its options between socket() and connect(): the kernel's view is an unbound TCP socket.
+            assertEquals("CLOSE", nodelay.get("state").getAsString());
+            assertTrue(nodelay.get("local").isJsonNull() && nodelay.get("remote").isJsonNull(), nodelay.toString());
         }
     }
 

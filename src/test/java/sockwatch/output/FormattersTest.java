@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import sockwatch.decode.OptionTable;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.event.SocketContext;
 import sockwatch.probe.bpftrace.BpftraceLineParser;
 import sockwatch.support.Fixtures;
 
@@ -81,10 +82,9 @@ class FormattersTest {
     @Test
     void jsonHoldsTheReadmeContract() {
         JsonObject o = obj(event("python3", 1, 13, le(1, 5), 0));
-        for (String field : List.of("ts", "pid", "tid", "comm", "fd", "level", "level_num", "option", "optname",
-                "value", "raw", "optlen", "ret", "errno", "ok", "backend")) {
-            assertTrue(o.has(field), "JSON has " + field);
-        }
+        assertEquals(List.of("ts", "pid", "tid", "comm", "fd", "family", "proto", "state", "local", "remote",
+                "level", "level_num", "option", "optname", "value", "raw", "optlen", "truncated", "ret", "errno", "ok",
+                "backend"), List.copyOf(o.keySet()));
         assertEquals("2025-11-25T17:31:51.123456789Z", o.get("ts").getAsString());
         assertEquals(4242, o.get("pid").getAsInt());
         assertEquals("python3", o.get("comm").getAsString());
@@ -100,6 +100,28 @@ class FormattersTest {
         assertTrue(o.get("errno").isJsonNull());
         assertTrue(o.get("ok").getAsBoolean());
         assertEquals("bpftrace", o.get("backend").getAsString());
+    }
+
+    @Test
+    void socketContextInTextAndJson() {
+        SetsockoptEvent e = event("curl", 6, 1, le(1), 0)
+                .withSocket(new SocketContext(2, 1, 6, 1, "127.0.0.1:41000", "127.0.0.1:8080"));
+        assertTrue(line(e).contains("on fd 3 (tcp 127.0.0.1:41000 -> 127.0.0.1:8080) ... success"), line(e));
+        JsonObject o = obj(e);
+        assertEquals("inet", o.get("family").getAsString());
+        assertEquals("tcp", o.get("proto").getAsString());
+        assertEquals("ESTABLISHED", o.get("state").getAsString());
+        assertEquals("127.0.0.1:41000", o.get("local").getAsString());
+        assertEquals("127.0.0.1:8080", o.get("remote").getAsString());
+        SetsockoptEvent listener = e.withSocket(new SocketContext(10, 1, 6, 10, "[::]:8080", null));
+        assertTrue(line(listener).contains("on fd 3 (tcp6 listening on [::]:8080) ..."), line(listener));
+        assertTrue(obj(listener).get("remote").isJsonNull());
+        assertTrue(line(e.withSocket(new SocketContext(2, 1, 6, 7, null, null))).contains("(tcp, not bound yet)"));
+        assertTrue(line(e.withSocket(new SocketContext(10, 2, 17, 7, "[::1]:5353", null))).contains("(udp6 [::1]:5353)"));
+        assertTrue(line(e.withSocket(new SocketContext(1, 2, 0, 0, null, null))).contains("on fd 3 (unix dgram) ..."));
+        assertTrue(line(e.withSocket(SocketContext.NOT_A_SOCKET)).contains("on fd 3 (not a socket) ..."));
+        assertTrue(obj(e.withSocket(SocketContext.NOT_A_SOCKET)).get("family").isJsonNull());
+        assertTrue(line(e.withSocket(SocketContext.UNKNOWN)).contains("on fd 3 ... success"));
     }
 
     @Test

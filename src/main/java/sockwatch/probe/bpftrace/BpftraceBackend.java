@@ -71,7 +71,7 @@ public final class BpftraceBackend implements TraceBackend {
         // One PID is filtered in the kernel (cheap); several are filtered in Java by the caller.
         int rootPid = request.pids().size() == 1 ? request.pids().get(0) : 0;
         List<String> argv = List.of(binary().toString(), "-B", "line", "-e", program,
-                Integer.toString(rootPid), request.followChildren() ? "1" : "0");
+                Integer.toString(rootPid), request.followChildren() ? "1" : "0", request.tcpOnly() ? "1" : "0");
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
         long wallMinusMono = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();

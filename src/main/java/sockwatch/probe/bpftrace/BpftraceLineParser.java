@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sockwatch.event.EventSink;
+import sockwatch.decode.Endpoints;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.event.SocketContext;
 
 /**
  * Reads the lines setsockopt.bt prints (see its header) and bpftrace's own "Lost N events" notices.
@@ -13,7 +15,8 @@ import sockwatch.event.SetsockoptEvent;
 public final class BpftraceLineParser {
     static final String BACKEND = "bpftrace";
     private static final Pattern EVENT = Pattern.compile(
-            "SW1 (\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) \\[((?:\\\\x[0-9a-f]{2})*)\\] \\[((?:\\\\x[0-9a-f]{2})*)\\]");
+            "SW1 (\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) \\[((?:\\\\x[0-9a-f]{2})*)\\] \\[((?:\\\\x[0-9a-f]{2})*)\\]"
+                    + "((?: -?\\d+){16})");
     private static final Pattern LOST = Pattern.compile("Lost (\\d+) events");
     private static final String READY = "SW1 READY";
     private static final String ROOT_EXIT = "SW1 EXIT ";
@@ -59,12 +62,49 @@ public final class BpftraceLineParser {
         int optlen = Integer.parseInt(m.group(7));
         byte[] comm = untilNul(hexBytes(m.group(9)));
         byte[] value = hexBytes(m.group(10));
-        if (optlen >= 0 && value.length > optlen) {
-            value = java.util.Arrays.copyOf(value, optlen);
+        if (value.length > Math.max(optlen, 0)) {
+            value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
         }
+        SocketContext socket = socket(m.group(11).trim().split(" "));
         return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), comm, Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                Integer.parseInt(m.group(6)), optlen, value, Long.parseLong(m.group(8)), BACKEND);
+                Integer.parseInt(m.group(6)), optlen, value, Long.parseLong(m.group(8)), BACKEND, socket);
+    }
+
+    /**
+     * family type protocol state lport rport(network order) l4 r4 l6[4] r6[4]; addresses as little-endian
+     * loads of network-order bytes. bpftrace may sign-extend the 16-bit fields, hence the masks.
+     */
+    static SocketContext socket(String[] f) {
+        if (Long.parseLong(f[0]) == -1) {
+            return SocketContext.NOT_A_SOCKET;
+        }
+        int family = (int) (Long.parseLong(f[0]) & 0xffff);
+        int type = (int) (Long.parseLong(f[1]) & 0xffff);
+        int protocol = (int) (Long.parseLong(f[2]) & 0xffff);
+        int state = (int) (Long.parseLong(f[3]) & 0xff);
+        int lport = (int) (Long.parseLong(f[4]) & 0xffff);
+        int rportNet = (int) (Long.parseLong(f[5]) & 0xffff);
+        int rport = ((rportNet & 0xff) << 8) | (rportNet >> 8);
+        if (family != SocketContext.AF_INET && family != SocketContext.AF_INET6) {
+            return new SocketContext(family, type, protocol, state, null, null);
+        }
+        byte[] local = family == SocketContext.AF_INET ? words(f, 6, 1) : words(f, 8, 4);
+        byte[] remote = family == SocketContext.AF_INET ? words(f, 7, 1) : words(f, 12, 4);
+        String l = lport == 0 && Endpoints.isAny(local) ? null : Endpoints.of(local, lport);
+        String r = rport == 0 ? null : Endpoints.of(remote, rport);
+        return new SocketContext(family, type, protocol, state, l, r);
+    }
+
+    private static byte[] words(String[] f, int from, int count) {
+        byte[] out = new byte[count * 4];
+        for (int i = 0; i < count; i++) {
+            int w = (int) Long.parseLong(f[from + i]);
+            for (int k = 0; k < 4; k++) {
+                out[i * 4 + k] = (byte) (w >> (8 * k));
+            }
+        }
+        return out;
     }
 
     /** bpftrace's %rx: "\x01\x00..." */

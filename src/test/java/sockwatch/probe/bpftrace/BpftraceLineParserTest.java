@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.event.SocketContext;
 import sockwatch.support.Fixtures;
 import sockwatch.support.Fixtures.CollectingSink;
 
@@ -31,20 +32,20 @@ class BpftraceLineParserTest {
     @Test
     void recordedRunParsesEveryCall() throws Exception {
         List<SetsockoptEvent> events = parseFixture();
-        assertEquals(13, events.size());
+        assertEquals(16, events.size());
         assertEquals(List.of(), sink.malformed);
         assertEquals(0, sink.lost);
-        SetsockoptEvent first = events.get(0);
-        assertEquals(16802, first.pid());
-        assertEquals(16802, first.tid());
-        assertEquals(3, first.fd());
-        assertEquals(6, first.level());
-        assertEquals(1, first.optname());
-        assertEquals(4, first.optlen());
-        assertArrayEquals(new byte[] {1, 0, 0, 0}, first.value());
-        assertEquals(0, first.ret());
-        assertEquals("bpftrace", first.backend());
-        assertEquals(1176274908170L + 1_000_000_000L, first.wallNanos());
+        SetsockoptEvent nodelay = events.get(1);
+        assertEquals(31948, nodelay.pid());
+        assertEquals(31948, nodelay.tid());
+        assertEquals(4, nodelay.fd());
+        assertEquals(6, nodelay.level());
+        assertEquals(1, nodelay.optname());
+        assertEquals(4, nodelay.optlen());
+        assertArrayEquals(new byte[] {1, 0, 0, 0}, nodelay.value());
+        assertEquals(0, nodelay.ret());
+        assertEquals("bpftrace", nodelay.backend());
+        assertEquals(1866703341538L + 1_000_000_000L, nodelay.wallNanos());
     }
 
     @Test
@@ -57,19 +58,19 @@ class BpftraceLineParserTest {
     @Test
     void failuresCarryNegativeErrno() throws Exception {
         List<SetsockoptEvent> events = parseFixture();
-        SetsockoptEvent badCongestion = events.get(6);
+        SetsockoptEvent badCongestion = events.get(7);
         assertEquals(13, badCongestion.optname());
         assertEquals(-2, badCongestion.ret());
         assertEquals(2, badCongestion.errno());
         assertEquals("nosuch", new String(badCongestion.value(), StandardCharsets.US_ASCII));
-        SetsockoptEvent unknown = events.get(7);
+        SetsockoptEvent unknown = events.get(8);
         assertEquals(99, unknown.optname());
         assertEquals(-92, unknown.ret());
     }
 
     @Test
     void longValuesAreMarkedTruncated() throws Exception {
-        SetsockoptEvent big = parseFixture().get(11);
+        SetsockoptEvent big = parseFixture().get(12);
         assertEquals(100, big.optlen());
         assertEquals(64, big.value().length);
         assertTrue(big.truncated());
@@ -77,9 +78,32 @@ class BpftraceLineParserTest {
 
     @Test
     void threadsKeepTheirOwnTid() throws Exception {
-        SetsockoptEvent fromThread = parseFixture().get(12);
-        assertEquals(16802, fromThread.pid());
-        assertEquals(16843, fromThread.tid());
+        SetsockoptEvent fromThread = parseFixture().get(15);
+        assertEquals(31948, fromThread.pid());
+        assertEquals(31989, fromThread.tid());
+    }
+
+    @Test
+    void socketContextComesFromTheKernel() throws Exception {
+        List<SetsockoptEvent> events = parseFixture();
+        SocketContext listener = events.get(0).socket();
+        assertEquals(new SocketContext(2, 1, 6, 10, "127.0.0.1:40225", null), listener);
+        SocketContext client = events.get(1).socket();
+        assertEquals(new SocketContext(2, 1, 6, 1, "127.0.0.1:33328", "127.0.0.1:40225"), client);
+        assertEquals(new SocketContext(10, 2, 17, 7, "[::1]:40277", null), events.get(9).socket());
+        SocketContext unix = events.get(11).socket();
+        assertEquals(1, unix.family());
+        assertEquals(1, unix.type());
+        assertEquals(SocketContext.NOT_A_SOCKET, events.get(13).socket());
+        assertEquals(-88, events.get(13).ret());
+    }
+
+    @Test
+    void nullOrNegativeLengthValuesAreEmptyNotZeros() throws Exception {
+        List<SetsockoptEvent> events = parseFixture();
+        assertEquals(0, events.get(13).value().length, "optval NULL");
+        assertEquals(-1, events.get(14).optlen());
+        assertEquals(0, events.get(14).value().length, "optlen -1");
     }
 
     @Test
@@ -92,11 +116,12 @@ class BpftraceLineParserTest {
     @Test
     void malformedLinesAreCountedNotFatal() {
         parser.accept("SW1 123 4 5", sink);
-        parser.accept("SW1 99999999999999999999999 1 1 1 1 1 4 0 [] []", sink);
+        parser.accept("SW1 99999999999999999999999 1 1 1 1 1 4 0 [] [] -1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", sink);
+        parser.accept("SW1 1 1 1 1 1 1 4 0 [] []", sink);
         parser.accept("SW1 1 1 1 1 1 1 4 0 [\\x4] [\\x01]", sink);
         parser.accept("Attaching 6 probes...", sink);
         parser.accept("", sink);
-        assertEquals(3, sink.malformed.size());
+        assertEquals(4, sink.malformed.size());
         assertEquals(0, sink.events.size());
     }
 
@@ -108,7 +133,7 @@ class BpftraceLineParserTest {
 
     @Test
     void emptyValueIsAnEmptyCapture() {
-        parser.accept("SW1 5 10 11 3 1 25 0 0 [\\x6c\\x6f\\x00] []", sink);
+        parser.accept("SW1 5 10 11 3 1 25 0 0 [\\x6c\\x6f\\x00] [] 1 2 0 7 0 0 0 0 0 0 0 0 0 0 0 0", sink);
         assertEquals(1, sink.events.size());
         assertEquals(0, sink.events.get(0).value().length);
         assertArrayEquals(new byte[] {'l', 'o'}, sink.events.get(0).comm());

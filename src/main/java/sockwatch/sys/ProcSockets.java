@@ -1,0 +1,101 @@
+package sockwatch.sys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import sockwatch.decode.Endpoints;
+import sockwatch.event.SocketContext;
+
+/**
+ * Finds what an fd of a live process is, from /proc: the fd's link gives the socket inode, and the
+ * process's net namespace tables (/proc/PID/net/tcp, udp6, unix ...) give family, protocol, state and
+ * endpoints. For backends that cannot look inside the kernel (strace); answers UNKNOWN when the process or the
+ * socket is already gone, NOT_A_SOCKET when the fd is something else.
+ */
+public final class ProcSockets {
+    private record Table(String file, int family, int protocol, int type) {
+    }
+
+    private static final List<Table> INET_TABLES = List.of(
+            new Table("tcp", SocketContext.AF_INET, 6, 1), new Table("tcp6", SocketContext.AF_INET6, 6, 1),
+            new Table("udp", SocketContext.AF_INET, 17, 2), new Table("udp6", SocketContext.AF_INET6, 17, 2),
+            new Table("udplite", SocketContext.AF_INET, 136, 2), new Table("udplite6", SocketContext.AF_INET6, 136, 2),
+            new Table("raw", SocketContext.AF_INET, 255, 3), new Table("raw6", SocketContext.AF_INET6, 255, 3));
+
+    private ProcSockets() {
+    }
+
+    public static SocketContext resolve(int pid, int fd) {
+        String link;
+        try {
+            link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd))).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return SocketContext.UNKNOWN;
+        }
+        if (!link.startsWith("socket:[")) {
+            return SocketContext.NOT_A_SOCKET;
+        }
+        String inode = link.substring("socket:[".length(), link.length() - 1);
+        Path net = Path.of("/proc", Integer.toString(pid), "net");
+        for (Table t : INET_TABLES) {
+            SocketContext found = findInet(net.resolve(t.file), t, inode);
+            if (found != null) {
+                return found;
+            }
+        }
+        SocketContext unix = findUnix(net.resolve("unix"), inode);
+        return unix != null ? unix : SocketContext.UNKNOWN;
+    }
+
+    /** Lines: "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...". */
+    private static SocketContext findInet(Path table, Table t, String inode) {
+        for (String line : lines(table)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[9].equals(inode)) {
+                int state = Integer.parseInt(f[3], 16);
+                String local = endpoint(f[1], true);
+                String remote = endpoint(f[2], false);
+                return new SocketContext(t.family, t.type, t.protocol, t.protocol == 6 ? state : 7, local, remote);
+            }
+        }
+        return null;
+    }
+
+    /** Lines: "Num RefCount Protocol Flags Type St Inode Path". */
+    private static SocketContext findUnix(Path table, String inode) {
+        for (String line : lines(table)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 6 && f[6].equals(inode)) {
+                return new SocketContext(SocketContext.AF_UNIX, Integer.parseInt(f[4], 16), 0, 0, null, null);
+            }
+        }
+        return null;
+    }
+
+    /** "0100007F:1F90": the address as the kernel's u32 words printed in host order (little-endian here). */
+    static String endpoint(String hex, boolean local) {
+        String[] parts = hex.split(":");
+        int port = Integer.parseInt(parts[1], 16);
+        byte[] addr = new byte[parts[0].length() / 2];
+        for (int w = 0; w < addr.length / 4; w++) {
+            long word = Long.parseLong(parts[0].substring(w * 8, w * 8 + 8), 16);
+            for (int k = 0; k < 4; k++) {
+                addr[w * 4 + k] = (byte) (word >> (8 * k));
+            }
+        }
+        if (port == 0 && (local ? Endpoints.isAny(addr) : true)) {
+            return null;
+        }
+        return Endpoints.of(addr, port);
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            List<String> all = Files.readAllLines(p);
+            return all.isEmpty() ? all : all.subList(1, all.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
