@@ -28,7 +28,7 @@ import sockwatch.sys.Processes;
 /** `sockwatch [options] [-- COMMAND ARGS...]`: watch setsockopt calls live. */
 @Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpWidth = 110,
-        subcommands = {SelfCheckCommand.class},
+        subcommands = {SelfCheckCommand.class, DoctorCommand.class},
         description = {
                 "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
                         + " setsockopt(2), as they set it: named by level, value decoded, with the kernel's answer.",
@@ -41,6 +41,7 @@ import sockwatch.sys.Processes;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  sockwatch self-check                  # prove the probe works here, against our Java test app",
+                "  sockwatch doctor                      # which backends can run here, and why not",
                 "  sockwatch                             # every setsockopt call on the system",
                 "  sockwatch -p 1234                     # only PID 1234 (repeat -p for more)",
                 "  sockwatch -c nginx -c java            # only processes named nginx or java",

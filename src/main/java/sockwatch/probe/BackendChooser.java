@@ -25,6 +25,11 @@ public final class BackendChooser {
         return List.copyOf(backends.keySet());
     }
 
+    /** Every backend, best first. */
+    public List<TraceBackend> backends() {
+        return List.copyOf(backends.values());
+    }
+
     /** The backend picked, and a few words on why (for the banner). */
     public record Choice(TraceBackend backend, String why) {
     }

@@ -7,6 +7,9 @@ public interface TraceBackend {
 
     String name();
 
+    /** What it uses, in a few words, for doctor ("syscall tracepoints through BPF"). */
+    String description();
+
     /** Throws with the reason and the fix when this backend cannot run on this machine, as this user. */
     void checkAvailable() throws BackendUnavailableException;
 

@@ -37,6 +37,11 @@ public final class BpftraceBackend implements TraceBackend {
     }
 
     @Override
+    public String description() {
+        return "BPF on the setsockopt syscall tracepoints; watches the whole system or given processes";
+    }
+
+    @Override
     public void checkAvailable() throws BackendUnavailableException {
         binary();
         if (!Privileges.isRoot()) {

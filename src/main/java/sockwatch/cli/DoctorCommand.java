@@ -1,0 +1,84 @@
+package sockwatch.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import sockwatch.probe.BackendChooser;
+import sockwatch.probe.BackendUnavailableException;
+import sockwatch.probe.TraceBackend;
+import sockwatch.sys.Executables;
+import sockwatch.sys.KernelFacts;
+import sockwatch.sys.Privileges;
+import sockwatch.sys.Tracefs;
+
+/** `sockwatch doctor`: which backends can run here, and for those that cannot, exactly why and the fix. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Tell what can run on this machine: each backend available or not, with the reason and the fix.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:at least one trace backend can run here", "3:no trace backend can run here"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sockwatch doctor                 # what works here, and what to install or change"})
+public final class DoctorCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        PrintStream out = Console.stdout();
+        out.println("sockwatch doctor: kernel " + KernelFacts.release() + " (" + KernelFacts.machine() + ")");
+        out.println();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"BACKEND", "STATUS", "WHY / FIX"});
+        String firstAvailable = null;
+        for (TraceBackend b : BackendChooser.standard().backends()) {
+            try {
+                b.checkAvailable();
+                rows.add(new String[] {b.name(), "available", b.description()});
+                if (firstAvailable == null) {
+                    firstAvailable = b.name();
+                }
+            } catch (BackendUnavailableException e) {
+                rows.add(new String[] {b.name(), "NOT available", e.oneLine()});
+            }
+        }
+        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+        for (String[] r : rows) {
+            out.println("  " + pad(r[0], w0) + "  " + pad(r[1], w1) + "  " + r[2]);
+        }
+        out.println();
+        out.println("Facts: " + String.join(", ", facts()));
+        out.println(firstAvailable != null ? "--backend auto picks " + firstAvailable + " for a system-wide watch."
+                : "No trace backend can run here: apply one of the fixes above.");
+        return firstAvailable != null ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+    }
+
+    private static List<String> facts() {
+        List<String> f = new ArrayList<>();
+        f.add("root " + yesNo(Privileges.isRoot()));
+        f.add("BTF " + yesNo(KernelFacts.hasBtf()));
+        f.add("tracefs " + (java.nio.file.Files.isDirectory(Tracefs.MOUNT_POINT.resolve("events")) ? "mounted"
+                : "not mounted (sockwatch mounts it when it traces)"));
+        f.add("kprobes " + switch (KernelFacts.kprobes()) {
+            case YES -> "yes";
+            case NO -> "no";
+            case UNKNOWN -> "unknown (tracefs not mounted)";
+        });
+        f.add("loadable modules " + yesNo(KernelFacts.canLoadModules()));
+        String lockdown = KernelFacts.lockdown();
+        f.add("lockdown " + (lockdown != null ? lockdown
+                : "unknown (securityfs not mounted; see it with: mount -t securityfs securityfs /sys/kernel/security)"));
+        for (String tool : List.of("bpftrace", "strace", "stap")) {
+            f.add(tool + " " + (Executables.find(tool).isPresent() ? "installed" : "not installed"));
+        }
+        return f;
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(Math.max(0, w - s.length()));
+    }
+}

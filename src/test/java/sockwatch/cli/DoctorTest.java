@@ -1,0 +1,28 @@
+package sockwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import sockwatch.support.Capabilities;
+import sockwatch.support.SockwatchRun;
+
+/** doctor tells the truth about this machine: each line checked against what the machine really has. */
+class DoctorTest {
+
+    @Test
+    void bpftraceIsAvailableWhereItRunsAndFactsMatchTheKernel() throws Exception {
+        Capabilities.requireBpftrace();
+        SockwatchRun.Result r = SockwatchRun.run(60, "doctor");
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+bpftrace\\s+available\\s+.*")), r.stdout());
+        assertTrue(r.stdout().contains("root yes"), r.stdout());
+        boolean modules = Files.exists(Path.of("/proc/modules"));
+        assertTrue(r.stdout().contains("loadable modules " + (modules ? "yes" : "no")), r.stdout());
+        boolean btf = Files.exists(Path.of("/sys/kernel/btf/vmlinux"));
+        assertTrue(r.stdout().contains("BTF " + (btf ? "yes" : "no")), r.stdout());
+        assertTrue(r.stdout().contains("--backend auto picks bpftrace"), r.stdout());
+    }
+}
