@@ -105,10 +105,11 @@ public final class ValueDecoder {
             return new DecodedValue(hex, (hex == null ? "" : hex + " ") + "(invalid optlen " + c.optlen + ")", null);
         }
         if (c.avail == 0) {
-            return new DecodedValue(null, c.optlen == 0 ? "(0 bytes)" : "(not captured, " + c.optlen + " bytes)", null);
+            return new DecodedValue(null, c.optlen == 0 ? "nothing (0 bytes)" : "(not captured, " + c.optlen + " bytes)",
+                    null);
         }
         String hex = ByteText.hex(c.bytes, c.shown);
-        String count = c.shown < c.optlen ? c.firstOf(c.shown) : " (" + c.optlen + " bytes)";
+        String count = c.shown < c.optlen ? c.firstOf(c.shown) : " (" + c.optlen + (c.optlen == 1 ? " byte)" : " bytes)");
         return new DecodedValue(hex, hex + count, null);
     }
 

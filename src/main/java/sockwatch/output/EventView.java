@@ -12,9 +12,13 @@ import sockwatch.event.SetsockoptEvent;
 public record EventView(SetsockoptEvent event, String comm, String levelName, String optionName,
                         DecodedValue value, String errnoName) {
 
+    private static final int EFAULT = 14;
+
     public static EventView of(SetsockoptEvent e, OptionTable table) {
         Optional<SockOption> option = table.find(e.level(), e.optname());
-        DecodedValue value = ValueDecoder.decode(option.orElse(null), e.value(), e.optlen());
+        // EFAULT: the kernel could not read optval, so whatever a probe captured there is not the value.
+        DecodedValue value = e.errno() == EFAULT ? new DecodedValue(null, "an unreadable address", null)
+                : ValueDecoder.decode(option.orElse(null), e.value(), e.optlen());
         String errno = e.ok() ? null : Optional.ofNullable(Errno.name(e.errno())).orElse("errno " + e.errno());
         return new EventView(e, Printable.of(e.comm()), table.levelName(e.level()),
                 option.map(SockOption::name).orElse(null), value, errno);

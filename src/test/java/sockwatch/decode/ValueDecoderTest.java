@@ -67,7 +67,7 @@ class ValueDecoderTest {
     @Test
     void shortIntsAreRawOutsideSolIp() {
         assertEquals(new DecodedValue("0x0100", "0x0100 (2 bytes)", null), decode("TCP_NODELAY", bytes(1, 0)));
-        assertEquals(new DecodedValue("0x01", "0x01 (1 bytes)", null), decode("SO_KEEPALIVE", bytes(1)));
+        assertEquals(new DecodedValue("0x01", "0x01 (1 byte)", null), decode("SO_KEEPALIVE", bytes(1)));
         assertEquals("0x010000 (3 bytes)", decode("TCP_MAXSEG", bytes(1, 0, 0)).text());
     }
 
@@ -171,8 +171,8 @@ class ValueDecoderTest {
                 ValueDecoder.decode(opt("TCP_NODELAY"), new byte[0], 4));
         assertEquals(new DecodedValue(null, "(not captured, 4 bytes)", null),
                 ValueDecoder.decode(opt("TCP_NODELAY"), null, 4));
-        assertEquals(new DecodedValue(null, "(0 bytes)", null), ValueDecoder.decode(opt("SO_LINGER"), new byte[0], 0));
-        assertEquals(new DecodedValue(null, "(0 bytes)", null), ValueDecoder.decode(null, null, 0));
+        assertEquals(new DecodedValue(null, "nothing (0 bytes)", null), ValueDecoder.decode(opt("SO_LINGER"), new byte[0], 0));
+        assertEquals(new DecodedValue(null, "nothing (0 bytes)", null), ValueDecoder.decode(null, null, 0));
         assertEquals(new DecodedValue(null, "(not captured, 16 bytes)", null),
                 ValueDecoder.decode(opt("TCP_CONGESTION"), new byte[0], 16));
     }

@@ -138,6 +138,36 @@ class TraceEndToEndTest {
                 jsonLines(tcp.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
     }
 
+    /** Odd lengths and a bad pointer: decoded where the kernel accepts them, shown raw or as unreadable otherwise. */
+    @Test
+    void oddValueLengthsAreShownHonestly() throws Exception {
+        Capabilities.requireTool("python3");
+        String script = String.join("\n",
+                "import socket, ctypes",
+                "libc = ctypes.CDLL(None)",
+                "s = socket.socket()",
+                "buf = ctypes.create_string_buffer(b'\\x01' * 1024, 1024)",
+                "for n in (0, 1, 3, 1024):",
+                "    libc.setsockopt(s.fileno(), 6, 1, buf, n)",
+                "libc.setsockopt(s.fileno(), 6, 1, ctypes.c_void_p(16), 4)");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", "python3", "-c", script);
+        List<JsonObject> e = jsonLines(r.stdout());
+        assertEquals(5, e.size(), r.stdout());
+        assertEquals(List.of(0, 1, 3, 1024, 4), e.stream().map(o -> o.get("optlen").getAsInt()).toList());
+        assertTrue(e.get(0).get("value").isJsonNull());
+        assertEquals("EINVAL", e.get(0).get("errno").getAsString());
+        assertEquals("0x01", e.get(1).get("value").getAsString());
+        assertEquals("0x010101", e.get(2).get("value").getAsString());
+        assertEquals(0x01010101, e.get(3).get("value").getAsInt(), "the kernel reads the first int of a long value");
+        assertTrue(e.get(3).get("truncated").getAsBoolean());
+        assertEquals(128, e.get(3).get("raw").getAsString().length(), "64 bytes captured of 1024");
+        assertTrue(e.get(4).get("value").isJsonNull(), "EFAULT: no value claimed");
+        assertEquals("EFAULT", e.get(4).get("errno").getAsString());
+        SockwatchRun.Result text = SockwatchRun.run(120, "--", "python3", "-c", script);
+        assertTrue(text.stdout().contains("is setting socket option TCP_NODELAY (SOL_TCP) to an unreadable address on fd"),
+                text.stdout());
+    }
+
     @Test
     void launchedCommandsExitStatusIsPassedOn() throws Exception {
         SockwatchRun.Result r = SockwatchRun.run(60, "--", "sh", "-c", "exit 7");
