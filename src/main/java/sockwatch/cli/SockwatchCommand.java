@@ -102,6 +102,11 @@ public final class SockwatchCommand implements Callable<Integer> {
             if (!Processes.exists(pid)) {
                 throw new UserException(ExitCodes.USAGE, "no process with PID " + pid);
             }
+            if (Processes.isKernelThread(pid)) {
+                throw new UserException(ExitCodes.USAGE, "PID " + pid + " is a kernel thread ("
+                        + Processes.comm(pid).map(Printable::of).orElse("?") + "): it has no sockets of its own and"
+                        + " never calls setsockopt");
+            }
         }
         BackendChooser.Choice choice;
         try {

@@ -37,7 +37,8 @@ public final class BackendProcess {
 
     /**
      * Starts {@code argv}; stdout lines go to {@code onLine}, stderr lines to {@code onError} (and are kept for
-     * {@link #stderrTail()}). Arguments are passed as they are: no shell, no quoting.
+     * {@link #stderrTail()}). No shell and no quoting, but note that commons-exec trims white space around each
+     * argument: fine for ours (our own probe text, numbers, paths), never pass user text that depends on it.
      */
     public static BackendProcess start(List<String> argv, Map<String, String> env, Consumer<String> onLine,
                                        Consumer<String> onError) throws IOException {

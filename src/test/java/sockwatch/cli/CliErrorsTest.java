@@ -19,6 +19,7 @@ class CliErrorsTest {
                 Arguments.of(List.of("-o", "bad\nname"), 2, "sockwatch: unknown socket option 'bad\\nname'"),
                 Arguments.of(List.of("--level", "SOL_BOGUS"), 2, "sockwatch: unknown level 'SOL_BOGUS'"),
                 Arguments.of(List.of("-p", "999999999"), 2, "sockwatch: no process with PID 999999999"),
+                Arguments.of(List.of("-p", "2"), 2, "sockwatch: PID 2 is a kernel thread (kthreadd)"),
                 Arguments.of(List.of("-p", "abc"), 2, "sockwatch: Invalid value for option '--pid'"),
                 Arguments.of(List.of("--duration", "-1"), 2, "sockwatch: --duration must be a positive number"),
                 Arguments.of(List.of("--backend", "dtrace"), 2, "sockwatch: unknown backend 'dtrace'"),

@@ -1,0 +1,163 @@
+package sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import sockwatch.support.Capabilities;
+import sockwatch.support.SockwatchRun;
+
+/** sockwatch runs as root next to programs that matter: what it must never do, checked on the real system. */
+class SecurityTest {
+    private static final String INJECTION = "x\"/ { system(\"touch /tmp/sockwatch-pwned\"); } //";
+
+    /** The probe bpftrace runs is our constant file, byte for byte, whatever the filters say. */
+    @Test
+    void userTextNeverReachesTheProbeSource() throws Exception {
+        Capabilities.requireBpftrace();
+        String resource;
+        try (InputStream in = getClass().getResourceAsStream("/sockwatch/probe/bpftrace/setsockopt.bt")) {
+            resource = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Process sw = SockwatchRun.start("-c", INJECTION, "-c", "$(id)", "-c", "%s%n", "--tcp", "--duration", "30");
+        try {
+            ProcessHandle bpftrace = waitForChild(sw);
+            List<String> argv = cmdline(bpftrace.pid());
+            int e = argv.indexOf("-e");
+            // commons-exec trims every argument: the file's final newline is the only difference.
+            assertEquals(resource.strip(), argv.get(e + 1), "the -e program is the shipped resource");
+            assertEquals(List.of("0", "0", "1"), argv.subList(e + 2, argv.size()), "positional params are numbers");
+            assertTrue(argv.stream().noneMatch(a -> a.contains("pwned") || a.contains("$(id)")), argv.toString());
+        } finally {
+            sw.destroy();
+            sw.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertFalse(Files.exists(Path.of("/tmp/sockwatch-pwned")));
+        for (String[] bad : new String[][] {{"-o", INJECTION}, {"--level", INJECTION}, {"-p", INJECTION}}) {
+            SockwatchRun.Result r = SockwatchRun.run(60, bad);
+            assertEquals(2, r.exit(), Arrays.toString(bad) + ": " + r.stderr());
+        }
+    }
+
+    /** Without root: one line that says so, exit 3, and nothing started. */
+    @Test
+    void notRootIsAClearOneLineError() throws Exception {
+        Capabilities.requireRoot();
+        Capabilities.requireTool("setpriv");
+        Path dir = Files.createTempDirectory("sockwatch-test-");
+        try {
+            // The unprivileged user needs to read our classes: copy them to a private folder it may enter.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            List<String> cp = new ArrayList<>();
+            for (Class<?> c : List.of(sockwatch.cli.Main.class, picocli.CommandLine.class,
+                    org.apache.commons.exec.CommandLine.class)) {
+                Path src = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path dst = dir.resolve(src.getFileName());
+                copyTree(src, dst);
+                cp.add(dst.toString());
+            }
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.toList()) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                            Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
+                    String.join(":", cp), "sockwatch.cli.Main", "--duration", "1"));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(3, p.exitValue(), err);
+            assertEquals("sockwatch: cannot trace: bpftrace needs root (run sockwatch with sudo)", err.strip());
+            assertEquals("", out);
+        } finally {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A whole run, even one ended by SIGKILL, leaves nothing of sockwatch's in the shared temp folders. */
+    @Test
+    void nothingLeftInSharedTempFolders() throws Exception {
+        Capabilities.requireBpftrace();
+        List<Path> shared = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+        Set<String> before = listing(shared);
+        Process sw = SockwatchRun.start("--duration", "30");
+        long swPid = sw.pid();
+        ProcessHandle bpftrace = waitForChild(sw);
+        new ProcessBuilder("kill", "-KILL", Long.toString(swPid)).start().waitFor();
+        sw.waitFor(10, TimeUnit.SECONDS);
+        Set<String> after = listing(shared);
+        after.removeAll(before);
+        Set<String> ours = after.stream().filter(n -> n.contains(Long.toString(swPid))
+                || n.contains(Long.toString(bpftrace.pid())) || n.contains("sockwatch") || n.contains("bpftrace")
+                || n.contains("hsperfdata") || n.contains("jna")).collect(Collectors.toSet());
+        assertEquals(Set.of(), ours);
+    }
+
+    private static Set<String> listing(List<Path> dirs) throws Exception {
+        Set<String> names = new java.util.HashSet<>();
+        for (Path d : dirs) {
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> s = Files.walk(d, 2)) {
+                    s.forEach(p -> names.add(p.toString()));
+                } catch (java.io.UncheckedIOException e) {
+                    // a file vanished while listing: other programs' business
+                }
+            }
+        }
+        return names;
+    }
+
+    private static ProcessHandle waitForChild(Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var child = p.toHandle().children().filter(c -> c.info().command().orElse("").endsWith("bpftrace"))
+                    .findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("bpftrace never started");
+    }
+
+    private static List<String> cmdline(long pid) throws Exception {
+        byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+        return Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+    }
+
+    private static void copyTree(Path src, Path dst) throws Exception {
+        if (Files.isDirectory(src)) {
+            try (Stream<Path> s = Files.walk(src)) {
+                for (Path p : s.toList()) {
+                    Path t = dst.resolve(src.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(p, t);
+                    }
+                }
+            }
+        } else {
+            Files.copy(src, dst);
+        }
+    }
+}
