@@ -168,6 +168,23 @@ class TraceEndToEndTest {
                 text.stdout());
     }
 
+    /** In a private mount namespace without tracefs, sockwatch mounts it itself and says so. */
+    @Test
+    void mountsTracefsWhenItIsMissing() throws Exception {
+        Capabilities.requireTool("unshare");
+        List<String> sw = SockwatchRun.javaCommand("sockwatch.cli.Main", "--duration", "1", "-o", "TCP_NODELAY");
+        String shell = "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null; "
+                + "test -e /sys/kernel/tracing/events && exit 99; exec \"$@\"";
+        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                shell, "sh"));
+        cmd.addAll(sw);
+        Process p = new ProcessBuilder(cmd).start();
+        SockwatchRun.Result r = SockwatchRun.finish(p, 60);
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stderr().startsWith("sockwatch: mounted tracefs at /sys/kernel/tracing (it was not mounted)"),
+                r.stderr());
+    }
+
     @Test
     void launchedCommandsExitStatusIsPassedOn() throws Exception {
         SockwatchRun.Result r = SockwatchRun.run(60, "--", "sh", "-c", "exit 7");
