@@ -54,12 +54,17 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     public Integer call() throws Exception {
         PrintStream out = Console.stdout();
         String app = jython ? "Jython" : "Java";
+        // The app waits until told to go, so it can be launched first: the backend is chosen for its request.
+        LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
+        TraceRequest request = TraceRequest.launched(appProcess.pid());
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backend);
+            choice = BackendChooser.standard().choose(backend, request);
         } catch (IllegalArgumentException e) {
+            appProcess.cancel();
             throw new UserException(ExitCodes.USAGE, e.getMessage());
         } catch (BackendUnavailableException e) {
+            appProcess.cancel();
             out.println("FAIL: backend " + backend + " cannot run here: " + e.oneLine());
             return ExitCodes.UNAVAILABLE;
         }
@@ -67,7 +72,6 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         out.println("sockwatch self-check: " + backendName + " backend (" + choice.why() + "), " + app + " test app");
 
         CompletableFuture<EventView> seen = new CompletableFuture<>();
-        LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
         TextFormatter text = new TextFormatter(ZoneId.systemDefault());
         EventPrinter sink = new EventPrinter(EventFilter.any(), v -> "  saw: " + text.format(v),
                 OptionTable.standard(), out, System.err, v -> {
@@ -80,7 +84,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         RunningTrace trace = null;
         try {
             try {
-                trace = choice.backend().start(TraceRequest.launched(appProcess.pid()), sink);
+                trace = choice.backend().start(request, sink);
             } catch (BackendUnavailableException e) {
                 out.println("FAIL: " + backendName + " cannot run here: " + e.oneLine());
                 return ExitCodes.UNAVAILABLE;

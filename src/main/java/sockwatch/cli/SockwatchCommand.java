@@ -98,21 +98,6 @@ public final class SockwatchCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.USAGE, "no process with PID " + pid);
             }
         }
-        BackendChooser.Choice choice;
-        try {
-            choice = BackendChooser.standard().choose(backend);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(ExitCodes.USAGE, e.getMessage());
-        } catch (BackendUnavailableException e) {
-            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
-        }
-
-        PrintStream out = Console.stdout();
-        PrintStream err = System.err;
-        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels),
-                json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
-        });
-
         LaunchedCommand launched = null;
         if (!command.isEmpty()) {
             try {
@@ -123,6 +108,24 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         TraceRequest request = launched != null ? TraceRequest.launched(launched.pid())
                 : new TraceRequest(pids, false);
+        // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
+        BackendChooser.Choice choice;
+        try {
+            choice = BackendChooser.standard().choose(backend, request);
+        } catch (IllegalArgumentException e) {
+            cancel(launched);
+            throw new UserException(ExitCodes.USAGE, e.getMessage());
+        } catch (BackendUnavailableException e) {
+            cancel(launched);
+            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
+        }
+
+        PrintStream out = Console.stdout();
+        PrintStream err = System.err;
+        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels),
+                json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
+        });
+
         Session session = new Session(printer, err, noSummary);
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
@@ -170,6 +173,12 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         session.finish();
         return exit;
+    }
+
+    private static void cancel(LaunchedCommand launched) {
+        if (launched != null) {
+            launched.cancel();
+        }
     }
 
     private String banner(BackendChooser.Choice choice, LaunchedCommand launched) {
