@@ -35,7 +35,8 @@ import sockwatch.sys.LaunchedCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
-                "  sockwatch self-check --backend bpftrace"})
+                "  sockwatch self-check --backend bpftrace",
+                "  sockwatch self-check --backend strace"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;
@@ -43,7 +44,8 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--jython", description = "use the Jython test app instead of the Java one")
     boolean jython;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", description = "probe to check (default: auto)")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "probe to check: auto (default), bpftrace, strace")
     String backend;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",

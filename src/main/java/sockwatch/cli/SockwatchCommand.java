@@ -66,7 +66,7 @@ public final class SockwatchCommand implements Callable<Integer> {
     List<String> levels = new ArrayList<>();
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "probe to use: auto (default), bpftrace")
+            description = "probe to use: auto (default: bpftrace, else strace for -p or a COMMAND), bpftrace, strace")
     String backend;
 
     @Option(names = "--json", description = "one JSON object per event (JSON lines), see the README for the fields")
@@ -165,6 +165,10 @@ public final class SockwatchCommand implements Callable<Integer> {
                 break;
             }
             if (!trace.isAlive()) {
+                // Ended by itself with nothing left to watch, or stopped by the Ctrl-C/SIGTERM hook: not a failure.
+                if (trace.watchedProcessesGone() || session.isFinished()) {
+                    break;
+                }
                 String why = trace.failure();
                 session.finish();
                 throw new UserException(ExitCodes.FAILED, choice.backend().name() + " ended unexpectedly"
@@ -232,6 +236,10 @@ public final class SockwatchCommand implements Callable<Integer> {
                 err.print(printer.summary().render());
                 err.flush();
             }
+        }
+
+        synchronized boolean isFinished() {
+            return finished;
         }
 
         synchronized void finishQuietly() {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sockwatch.probe.bpftrace.BpftraceBackend;
+import sockwatch.probe.strace.StraceBackend;
 
 /**
  * Knows every trace backend, in order of preference, and picks one that can actually run here and watch what
@@ -19,7 +20,7 @@ public final class BackendChooser {
     }
 
     public static BackendChooser standard() {
-        return new BackendChooser(List.of(new BpftraceBackend()));
+        return new BackendChooser(List.of(new BpftraceBackend(), new StraceBackend()));
     }
 
     public List<String> names() {

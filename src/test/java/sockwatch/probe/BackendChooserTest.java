@@ -70,4 +70,9 @@ class BackendChooserTest {
                 () -> new BackendChooser(List.of(brokenKernel, ptrace)).choose("kernel", LAUNCHED));
         assertTrue(e.oneLine().contains("no BTF"), e.oneLine());
     }
+
+    @Test
+    void standardPrefersBpftraceThenStrace() {
+        assertEquals(List.of("bpftrace", "strace"), BackendChooser.standard().names());
+    }
 }
