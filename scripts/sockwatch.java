@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // sockwatch - which socket options does a program set? (setsockopt, live, decoded by level)
 //
-// Traces setsockopt(2) with bpftrace (syscall tracepoints), names each option by its level from the kernel's
-// uapi tables, decodes the value by type and shows the kernel's answer. Run `sockwatch --help`, or
+// Traces setsockopt(2) with bpftrace (syscall tracepoints) or strace (ptrace), names each option by its level
+// from the kernel's uapi tables, decodes the value by type and shows the kernel's answer. Run `sockwatch --help`, or
 // `sockwatch self-check` first. The code lives in ../src/main/java (one folder per layer: cli, event, decode,
 // probe, output, sys); this file is only JBang's entry point and the list of what to compile.
 //JAVA 17+
@@ -51,6 +51,12 @@
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/ProcTasks.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceBackend.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceNotices.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceTrace.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceValue.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java
 //SOURCES ../src/main/java/sockwatch/sys/KernelFacts.java
 //SOURCES ../src/main/java/sockwatch/sys/LaunchedCommand.java

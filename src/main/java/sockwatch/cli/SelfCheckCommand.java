@@ -35,7 +35,8 @@ import sockwatch.sys.LaunchedCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
-                "  sockwatch self-check --backend bpftrace"})
+                "  sockwatch self-check --backend bpftrace",
+                "  sockwatch self-check --backend strace"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;
@@ -43,7 +44,8 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--jython", description = "use the Jython test app instead of the Java one")
     boolean jython;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", description = "probe to check (default: auto)")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "probe to check: auto (default), bpftrace, strace")
     String backend;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -54,12 +56,17 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     public Integer call() throws Exception {
         PrintStream out = Console.stdout();
         String app = jython ? "Jython" : "Java";
+        // The app waits until told to go, so it can be launched first: the backend is chosen for its request.
+        LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
+        TraceRequest request = TraceRequest.launched(appProcess.pid());
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backend);
+            choice = BackendChooser.standard().choose(backend, request);
         } catch (IllegalArgumentException e) {
+            appProcess.cancel();
             throw new UserException(ExitCodes.USAGE, e.getMessage());
         } catch (BackendUnavailableException e) {
+            appProcess.cancel();
             out.println("FAIL: backend " + backend + " cannot run here: " + e.oneLine());
             return ExitCodes.UNAVAILABLE;
         }
@@ -67,7 +74,6 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         out.println("sockwatch self-check: " + backendName + " backend (" + choice.why() + "), " + app + " test app");
 
         CompletableFuture<EventView> seen = new CompletableFuture<>();
-        LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
         TextFormatter text = new TextFormatter(ZoneId.systemDefault());
         EventPrinter sink = new EventPrinter(EventFilter.any(), v -> "  saw: " + text.format(v),
                 OptionTable.standard(), out, System.err, v -> {
@@ -80,7 +86,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         RunningTrace trace = null;
         try {
             try {
-                trace = choice.backend().start(TraceRequest.launched(appProcess.pid()), sink);
+                trace = choice.backend().start(request, sink);
             } catch (BackendUnavailableException e) {
                 out.println("FAIL: " + backendName + " cannot run here: " + e.oneLine());
                 return ExitCodes.UNAVAILABLE;

@@ -71,7 +71,7 @@ public final class SockwatchCommand implements Callable<Integer> {
     boolean tcpOnly;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "probe to use: auto (default), bpftrace")
+            description = "probe to use: auto (default: bpftrace, else strace for -p or a COMMAND), bpftrace, strace")
     String backend;
 
     @Option(names = "--json", description = "one JSON object per event (JSON lines), see the README for the fields")
@@ -108,21 +108,6 @@ public final class SockwatchCommand implements Callable<Integer> {
                         + " never calls setsockopt");
             }
         }
-        BackendChooser.Choice choice;
-        try {
-            choice = BackendChooser.standard().choose(backend);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(ExitCodes.USAGE, e.getMessage());
-        } catch (BackendUnavailableException e) {
-            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
-        }
-
-        PrintStream out = Console.stdout();
-        PrintStream err = System.err;
-        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels, tcpOnly),
-                json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
-        });
-
         LaunchedCommand launched = null;
         if (!command.isEmpty()) {
             try {
@@ -133,6 +118,25 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
                 : new TraceRequest(pids, false)).tcpOnly(tcpOnly);
+        // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
+        BackendChooser.Choice choice;
+        try {
+            choice = BackendChooser.standard().choose(backend, request);
+        } catch (IllegalArgumentException e) {
+            cancel(launched);
+            throw new UserException(ExitCodes.USAGE, e.getMessage());
+        } catch (BackendUnavailableException e) {
+            cancel(launched);
+            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
+        }
+
+        PrintStream out = Console.stdout();
+        PrintStream err = System.err;
+        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels,
+                tcpOnly),
+                json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
+        });
+
         Session session = new Session(printer, err, noSummary);
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
@@ -172,6 +176,10 @@ public final class SockwatchCommand implements Callable<Integer> {
                 break;
             }
             if (!trace.isAlive()) {
+                // Ended by itself with nothing left to watch, or stopped by the Ctrl-C/SIGTERM hook: not a failure.
+                if (trace.watchedProcessesGone() || session.isFinished()) {
+                    break;
+                }
                 String why = trace.failure();
                 session.finish();
                 throw new UserException(ExitCodes.FAILED, choice.backend().name() + " ended unexpectedly"
@@ -180,6 +188,12 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         session.finish();
         return exit;
+    }
+
+    private static void cancel(LaunchedCommand launched) {
+        if (launched != null) {
+            launched.cancel();
+        }
     }
 
     private String banner(BackendChooser.Choice choice, LaunchedCommand launched) {
@@ -233,6 +247,10 @@ public final class SockwatchCommand implements Callable<Integer> {
                 err.print(printer.summary().render());
                 err.flush();
             }
+        }
+
+        synchronized boolean isFinished() {
+            return finished;
         }
 
         synchronized void finishQuietly() {

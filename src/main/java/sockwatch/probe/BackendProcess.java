@@ -21,11 +21,13 @@ import org.apache.commons.exec.PumpStreamHandler;
  * A probe tool (bpftrace, strace, staprun) run as a child through commons-exec, line by line.
  *
  * The child is started under {@code setpriv --pdeathsig KILL} so that it dies with sockwatch even when sockwatch
- * is killed with SIGKILL and no shutdown hook runs: a probe must never outlive the tool that reads it.
+ * is killed with SIGKILL and no shutdown hook runs: a probe must never outlive the tool that reads it. It runs in
+ * its own session (setsid), so a Ctrl-C typed at sockwatch's terminal is sockwatch's alone to handle.
  * Stopping is polite first (SIGTERM: the tool detaches and flushes), then forced.
  */
 public final class BackendProcess {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
 
     private final DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
@@ -47,6 +49,11 @@ public final class BackendProcess {
         if (Files.isExecutable(SETPRIV)) {
             cmd = new CommandLine(SETPRIV.toString());
             cmd.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false);
+            if (Files.isExecutable(SETSID)) {
+                // Its own session: a terminal's Ctrl-C reaches sockwatch only, which then stops the tool in order.
+                // (setsid execs in place here, so the death signal set just before still applies.)
+                cmd.addArgument(SETSID.toString(), false);
+            }
             cmd.addArgument(argv.get(0), false);
         } else {
             cmd = new CommandLine(argv.get(0));

@@ -17,6 +17,14 @@ public interface RunningTrace extends AutoCloseable {
     /** True while the backend process runs. */
     boolean isAlive();
 
+    /**
+     * After the backend ended by itself: true when that was because every process it watched has exited (strace
+     * does this; bpftrace keeps watching), which is a normal end of the watch, not a failure.
+     */
+    default boolean watchedProcessesGone() {
+        return false;
+    }
+
     /** Waits for the backend to end by itself; returns its exit code. */
     int waitFor() throws InterruptedException;
 

@@ -13,6 +13,13 @@ public interface TraceBackend {
     /** Throws with the reason and the fix when this backend cannot run on this machine, as this user. */
     void checkAvailable() throws BackendUnavailableException;
 
+    /**
+     * Throws with the reason and the alternatives when this backend cannot watch what the request asks for, on any
+     * machine (strace cannot watch the whole system). Checked before {@link #checkAvailable()}.
+     */
+    default void checkServes(TraceRequest request) throws BackendUnavailableException {
+    }
+
     /** Starts the probe; events go to the sink from a reader thread. */
     RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException;
 }

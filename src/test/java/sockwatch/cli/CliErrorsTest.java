@@ -29,7 +29,11 @@ class CliErrorsTest {
                         "sockwatch: cannot launch '/nonexistent/prog': no such file"),
                 Arguments.of(List.of("--", "no-such-command-sockwatch"), 2,
                         "sockwatch: cannot launch 'no-such-command-sockwatch': not found on PATH"),
-                Arguments.of(List.of("self-check", "--backend", "dtrace"), 2, "sockwatch: unknown backend 'dtrace'"));
+                Arguments.of(List.of("self-check", "--backend", "dtrace"), 2, "sockwatch: unknown backend 'dtrace'"),
+                Arguments.of(List.of("--backend", "strace"), 2,
+                        "sockwatch: strace can only watch given processes (use -p PID or -- COMMAND"),
+                Arguments.of(List.of("--backend", "strace", "-c", "nginx"), 2,
+                        "sockwatch: strace can only watch given processes"));
     }
 
     @ParameterizedTest

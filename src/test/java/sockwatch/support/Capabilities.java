@@ -40,4 +40,9 @@ public final class Capabilities {
         requireRoot();
         requireTool("bpftrace");
     }
+
+    public static void requireStrace() {
+        requireRoot();
+        requireTool("strace");
+    }
 }

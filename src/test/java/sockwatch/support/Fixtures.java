@@ -14,17 +14,20 @@ public final class Fixtures {
     }
 
     public static List<String> lines(String name) throws IOException {
+        return all(name).stream().filter(line -> !line.startsWith("# ")).toList();
+    }
+
+    /** The fixture's header: how it was recorded. */
+    public static List<String> header(String name) throws IOException {
+        return all(name).stream().filter(line -> line.startsWith("# ")).toList();
+    }
+
+    private static List<String> all(String name) throws IOException {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new IOException("no fixture " + name);
             }
-            List<String> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).split("\n", -1)) {
-                if (!line.startsWith("# ")) {
-                    out.add(line);
-                }
-            }
-            return out;
+            return List.of(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).split("\n", -1));
         }
     }
 
