@@ -5,8 +5,9 @@
 
 Makes about N sockets: a sixth loopback TCP client/accepted pairs behind one listener (SO_REUSEADDR=1 on the
 listener, TCP_NODELAY=1 on every client), a third UDP sockets bound to 127.0.0.1 (SO_BROADCAST=1 on each) and
-the rest unix socketpairs (SO_PASSCRED=1 on the first end). Prints "many-sockets: pid P sockets S tcp-port T
-udp U" and "many-sockets: ready", then reads commands, one per line:
+the rest unix socketpairs (SO_PASSCRED=1 on the first end), plus one IPv6 listener on [::1] with
+IPV6_V6ONLY=1 when the host has IPv6 loopback. Prints "many-sockets: pid P sockets S tcp-port T udp U
+tcp6-port T6" (T6 is 0 without IPv6) and "many-sockets: ready", then reads commands, one per line:
 
   check       send one byte through every TCP pair and socketpair and read it back: "many-sockets: check ok P"
   close-udp   close every UDP socket: "many-sockets: closed-udp U"
@@ -55,14 +56,24 @@ def main():
         x.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         pairs.append((x, y))
 
+    v6 = None
+    try:
+        v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        v6.bind(("::1", 0))
+        v6.listen(8)
+    except OSError:
+        v6 = None
+
     if "--churn" in args:
         def churn():
             while True:
                 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
         threading.Thread(target=churn, daemon=True).start()
 
-    total = 1 + 2 * len(pairs) + len(udp)
-    print("many-sockets: pid %d sockets %d tcp-port %d udp %d" % (os.getpid(), total, port, len(udp)), flush=True)
+    total = 1 + 2 * len(pairs) + len(udp) + (1 if v6 else 0)
+    print("many-sockets: pid %d sockets %d tcp-port %d udp %d tcp6-port %d"
+          % (os.getpid(), total, port, len(udp), v6.getsockname()[1] if v6 else 0), flush=True)
     print("many-sockets: ready", flush=True)
     for line in sys.stdin:
         cmd = line.strip()

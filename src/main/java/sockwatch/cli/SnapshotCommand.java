@@ -93,13 +93,13 @@ public final class SnapshotCommand implements Callable<Integer> {
 
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
-        ProcessSnapshotter snapshotter;
         try {
-            OptionPlan plan = OptionPlan.standard();
-            snapshotter = new ProcessSnapshotter(plan, new DefaultsProbe(plan, this::note), this::note);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new UserException(ExitCodes.UNAVAILABLE, "cannot load JNA's native library: " + e.getMessage());
+            ProcessSnapshotter.loadNative();
+        } catch (SnapshotException e) {
+            throw new UserException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
+        OptionPlan plan = OptionPlan.standard();
+        ProcessSnapshotter snapshotter = new ProcessSnapshotter(plan, new DefaultsProbe(plan, this::note), this::note);
         SnapshotTextFormatter text = new SnapshotTextFormatter(changedOnly);
         SnapshotJsonFormatter jsonOut = new SnapshotJsonFormatter(changedOnly);
         boolean first = true;

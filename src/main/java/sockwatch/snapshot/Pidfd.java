@@ -67,6 +67,14 @@ final class Pidfd implements AutoCloseable {
         }
     }
 
+    static void requireSupportedArchOrThrow() throws SnapshotException {
+        try {
+            requireSupportedArch();
+        } catch (SyscallException e) {
+            throw new SnapshotException(SnapshotException.Kind.UNSUPPORTED, e.getMessage());
+        }
+    }
+
     static void requireSupportedArch() throws SyscallException {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         if (!(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {

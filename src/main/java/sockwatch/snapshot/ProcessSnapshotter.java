@@ -40,6 +40,19 @@ public final class ProcessSnapshotter {
         this.notes = notes;
     }
 
+    /**
+     * Loads JNA and libc once, up front, so a JVM that cannot (no JNA native library for this platform, a tmpdir
+     * it cannot write) fails with one clear line instead of an error midway.
+     */
+    public static void loadNative() throws SnapshotException {
+        Pidfd.requireSupportedArchOrThrow();
+        try {
+            Libc.errno();
+        } catch (LinkageError e) {
+            throw new SnapshotException(SnapshotException.Kind.UNSUPPORTED, "cannot load JNA's native library: " + e);
+        }
+    }
+
     /** All sockets of a process, in fd order. */
     public List<SocketSnapshot> snapshot(long pid) throws SnapshotException {
         try (Target t = open(pid)) {

@@ -148,6 +148,14 @@ class SnapshotEndToEndTest {
             int udp = Integer.parseInt(field(t.output(), "udp"));
             assertEquals(udp, kinds.get("inet/udp/UNCONNECTED"), kinds.toString());
             assertEquals(1, kinds.get("inet/tcp/LISTEN"), kinds.toString());
+            int port6 = Integer.parseInt(field(t.output(), "tcp6-port"));
+            Capabilities.require(port6 > 0, "no IPv6 loopback ([::1]) on this host");
+            JsonObject v6 = only(sockets, "LISTEN", "[::1]:" + port6, null);
+            assertEquals("inet6", v6.get("family").getAsString());
+            assertEquals(1, v6.getAsJsonObject("options").get("IPV6_V6ONLY").getAsInt());
+            // Defaults are measured: where net.ipv6.bindv6only=1, V6ONLY=1 is what a fresh socket has.
+            boolean sysctlSaysV6only = Files.readString(Path.of("/proc/sys/net/ipv6/bindv6only")).trim().equals("1");
+            assertEquals(sysctlSaysV6only ? List.of() : List.of("IPV6_V6ONLY"), names(v6, "changed"), v6.toString());
             for (JsonObject s : sockets) {
                 String kind = s.get("proto").getAsString();
                 List<String> changed = names(s, "changed");
@@ -261,6 +269,85 @@ class SnapshotEndToEndTest {
             assertEquals("PID " + sleeper.pid() + " 'sleep': no sockets\n", r.stdout());
         } finally {
             sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withoutPtraceAccessItSaysWhatIsMissing() throws Exception {
+        Capabilities.requireTool("setpriv");
+        Capabilities.requireTool("python3");
+        Path dir = nobodyClasspath();
+        try (RunningTarget t = RunningTarget.manySockets("10")) {
+            List<String> fdsBefore = t.fdLinks();
+            List<String> cmd = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-Djna.tmpdir=" + dir.resolve("tmp"),
+                    "-cp", dir.resolve("classes") + ":" + dir.resolve("lib/*"), "sockwatch.cli.Main",
+                    "snapshot", "-p", Long.toString(t.pid()));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("HOME", dir.toString());
+            Process p = pb.start();
+            SockwatchRun.Result r = SockwatchRun.finish(p, 120);
+            assertEquals(3, r.exit(), r.stderr());
+            assertEquals("sockwatch: not permitted to list the fds of PID " + t.pid() + " (/proc/" + t.pid()
+                    + "/fd): run it as root (or with CAP_SYS_PTRACE)" + yamaNote() + "\n", r.stderr());
+            assertEquals("", r.stdout());
+            assertUnaffected(t, fdsBefore);
+        }
+    }
+
+    private static String yamaNote() throws IOException {
+        Path yama = Path.of("/proc/sys/kernel/yama/ptrace_scope");
+        if (!Files.exists(yama)) {
+            return "";
+        }
+        int scope = Integer.parseInt(Files.readString(yama).trim());
+        return scope >= 1 ? "; kernel.yama.ptrace_scope=" + scope + " also forbids it to ordinary users" : "";
+    }
+
+    /** Our classes and the two jars snapshot needs, where user nobody can read them (~/.m2 is root's). */
+    private Path nobodyClasspath() throws IOException {
+        Path dir = Files.createTempDirectory("sockwatch-nobody");
+        Files.createDirectories(dir.resolve("lib"));
+        Files.createDirectories(dir.resolve("tmp"));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String name = p.getFileName().toString();
+            if (Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"))) {
+                try (var files = Files.walk(p)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Path to = dir.resolve("classes").resolve(p.relativize(f).toString());
+                        if (Files.isDirectory(f)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(f, to);
+                        }
+                    }
+                }
+            } else if (name.startsWith("picocli-") || name.startsWith("jna-")) {
+                Files.copy(p, dir.resolve("lib").resolve(name));
+            }
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) all::iterator) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        f.equals(dir.resolve("tmp")) ? "rwxrwxrwx" : Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        cleanup.add(dir);
+        return dir;
+    }
+
+    private final List<Path> cleanup = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void removeTemporaryFiles() throws IOException {
+        for (Path dir : cleanup) {
+            try (var all = Files.walk(dir)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
