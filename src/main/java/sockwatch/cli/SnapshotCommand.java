@@ -40,7 +40,8 @@ import sockwatch.sys.Processes;
         exitCodeList = {"0:every process was read (sockets closed meanwhile are skipped with a note)",
                 "1:a process exited while being read, or a read failed",
                 "2:bad usage or input (no such PID, no process of that name, a kernel thread)",
-                "3:this machine cannot do it (no ptrace access, kernel older than 5.6)"},
+                "3:this machine cannot do it (no ptrace access, kernel older than 5.6, a cgroup v1 net_cls/net_prio"
+                        + " it would re-tag)"},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  sockwatch snapshot -p 1234              # every socket of PID 1234, with all its options",

@@ -272,6 +272,36 @@ class SnapshotEndToEndTest {
         }
     }
 
+    /** A tuned sysctl in the target's own network namespace is a default there, not a change. */
+    @Test
+    void defaultsComeFromTheTargetsNetworkNamespace() throws Exception {
+        Capabilities.requireTool("unshare");
+        Capabilities.requireTool("python3");
+        String script = String.join("\n",
+                "import socket, sys",
+                "open('/proc/sys/net/ipv4/tcp_keepalive_time', 'w').write('333')",
+                "a = socket.socket(); a.bind(('0.0.0.0', 0)); a.listen()",
+                "b = socket.socket(); b.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 7200)",
+                "b.bind(('0.0.0.0', 0)); b.listen()",
+                "print('netns: ports %d %d' % (a.getsockname()[1], b.getsockname()[1]), flush=True)",
+                "print('netns: ready', flush=True)",
+                "sys.stdin.read()");
+        try (RunningTarget t = RunningTarget.start(List.of("unshare", "--net", "python3", "-c", script), "netns: ready")) {
+            String[] ports = t.output().get(0).replaceAll(".*ports ", "").split(" ");
+            assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+                    Files.readSymbolicLink(Path.of("/proc", Long.toString(t.pid()), "ns/net")), "its own namespace");
+            SockwatchRun.Result r = SockwatchRun.run(120, "snapshot", "-p", Long.toString(t.pid()), "--json");
+            assertEquals(0, r.exit(), r.stderr());
+            assertEquals("", r.stderr());
+            JsonObject plain = only(json(r), "LISTEN", "0.0.0.0:" + ports[0], null);
+            JsonObject set = only(json(r), "LISTEN", "0.0.0.0:" + ports[1], null);
+            assertEquals(333, plain.getAsJsonObject("options").get("TCP_KEEPIDLE").getAsInt());
+            assertFalse(names(plain, "changed").contains("TCP_KEEPIDLE"), plain.toString());
+            assertEquals(7200, set.getAsJsonObject("options").get("TCP_KEEPIDLE").getAsInt());
+            assertTrue(names(set, "changed").contains("TCP_KEEPIDLE"), set.toString());
+        }
+    }
+
     @Test
     void withoutPtraceAccessItSaysWhatIsMissing() throws Exception {
         Capabilities.requireTool("setpriv");
