@@ -24,6 +24,7 @@ need gcc gcc
 need /usr/include/linux/tcp.h linux-libc-dev
 need /usr/include/stdio.h libc6-dev
 need setpriv util-linux
+need unshare util-linux
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import sockwatch.probe.BackendChooser;
 import sockwatch.probe.BackendUnavailableException;
 import sockwatch.probe.TraceBackend;
+import sockwatch.snapshot.SnapshotSupport;
 import sockwatch.sys.Executables;
 import sockwatch.sys.KernelFacts;
 import sockwatch.sys.Privileges;
@@ -28,7 +29,7 @@ public final class DoctorCommand implements Callable<Integer> {
         out.println("sockwatch doctor: kernel " + KernelFacts.release() + " (" + KernelFacts.machine() + ")");
         out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"BACKEND", "STATUS", "WHY / FIX"});
+        rows.add(new String[] {"MODE", "STATUS", "WHY / FIX"});
         String firstAvailable = null;
         for (TraceBackend b : BackendChooser.standard().backends()) {
             try {
@@ -41,6 +42,10 @@ public final class DoctorCommand implements Callable<Integer> {
                 rows.add(new String[] {b.name(), "NOT available", e.oneLine()});
             }
         }
+        String snapshotProblem = SnapshotSupport.problem();
+        rows.add(new String[] {"snapshot", snapshotProblem == null ? "available" : "NOT available",
+                snapshotProblem == null ? "pidfd_getfd + getsockopt: the options a running process has now"
+                        : snapshotProblem});
         int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
         int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
         for (String[] r : rows) {

@@ -28,7 +28,7 @@ import sockwatch.sys.Processes;
 /** `sockwatch [options] [-- COMMAND ARGS...]`: watch setsockopt calls live. */
 @Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpWidth = 110,
-        subcommands = {SelfCheckCommand.class, DoctorCommand.class},
+        subcommands = {SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class},
         description = {
                 "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
                         + " setsockopt(2), as they set it: named by level, value decoded, with the kernel's answer.",

@@ -1,0 +1,62 @@
+package sockwatch.snapshot;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sockwatch.output.Json;
+import sockwatch.output.Printable;
+import sockwatch.snapshot.SocketSnapshot.Mark;
+import sockwatch.snapshot.SocketSnapshot.Reading;
+
+/**
+ * `--json`: one object per socket (JSON lines). Fields, always present and in this order: pid, comm (escaped as
+ * in the text output), fd, inode, family, type, proto, state, local, remote (null when there is none), options
+ * {NAME: value decoded as in the trace JSON}, changed [NAME...], auto [NAME...].
+ */
+public final class SnapshotJsonFormatter {
+    private final boolean changedOnly;
+
+    public SnapshotJsonFormatter(boolean changedOnly) {
+        this.changedOnly = changedOnly;
+    }
+
+    public String format(SocketSnapshot s) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (Reading r : s.options()) {
+            if (!changedOnly || r.mark() == Mark.CHANGED) {
+                options.put(r.option().name(), r.value().json());
+            }
+        }
+        StringBuilder sb = new StringBuilder(256 + 32 * options.size());
+        sb.append("{\"pid\": ").append(s.pid()).append(", \"comm\": ");
+        Json.string(sb, Printable.of(s.comm()));
+        sb.append(", \"fd\": ").append(s.fd()).append(", \"inode\": ").append(s.inode());
+        field(sb, "family", s.kind().familyName());
+        field(sb, "type", s.kind().typeName());
+        field(sb, "proto", s.kind().protoName());
+        field(sb, "state", s.state());
+        field(sb, "local", s.local());
+        field(sb, "remote", s.remote());
+        sb.append(", \"options\": ");
+        Json.object(sb, options);
+        array(sb, "changed", s.namesMarked(Mark.CHANGED));
+        array(sb, "auto", changedOnly ? List.of() : s.namesMarked(Mark.AUTO));
+        return sb.append('}').toString();
+    }
+
+    private static void field(StringBuilder sb, String name, String value) {
+        sb.append(", \"").append(name).append("\": ");
+        Json.value(sb, value);
+    }
+
+    private static void array(StringBuilder sb, String name, List<String> values) {
+        sb.append(", \"").append(name).append("\": [");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            Json.string(sb, values.get(i));
+        }
+        sb.append(']');
+    }
+}

@@ -1,0 +1,39 @@
+package sockwatch.snapshot;
+
+import java.util.List;
+import sockwatch.decode.DecodedValue;
+import sockwatch.decode.SockOption;
+
+/**
+ * One socket of a process as read at one moment: what it is, where it points, and its options.
+ *
+ * @param local  the formatted local address, or null when getsockname failed
+ * @param remote the formatted peer address, or null when it has no peer
+ */
+public record SocketSnapshot(long pid, byte[] comm, int fd, long inode, SocketKind kind, String state, String local,
+                             String remote, List<Reading> options) {
+
+    /** How a value compares with a fresh socket of the same kind. */
+    public enum Mark {
+        /** Differs from the fresh socket's value (or, for buffers, was locked by setting it). */
+        CHANGED,
+        /** Same as the fresh socket's value. */
+        DEFAULT,
+        /** Kernel-managed (autotuned, derived from the connection): not compared. */
+        AUTO,
+        /** No baseline: a fresh socket of this kind could not be made or could not read the option. */
+        UNKNOWN;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One option's value, decoded by the trace path's decoder. */
+    public record Reading(SockOption option, DecodedValue value, Mark mark) {
+    }
+
+    public List<String> namesMarked(Mark mark) {
+        return options.stream().filter(r -> r.mark() == mark).map(r -> r.option().name()).toList();
+    }
+}
