@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,12 @@ import sockwatch.probe.BackendChooser;
 import sockwatch.probe.BackendUnavailableException;
 import sockwatch.probe.RunningTrace;
 import sockwatch.probe.TraceRequest;
+import sockwatch.snapshot.DefaultsProbe;
+import sockwatch.snapshot.OptionPlan;
+import sockwatch.snapshot.ProcessSnapshotter;
+import sockwatch.snapshot.SnapshotException;
+import sockwatch.snapshot.SnapshotSupport;
+import sockwatch.snapshot.SocketSnapshot;
 import sockwatch.sys.LaunchedCommand;
 
 /**
@@ -35,8 +42,8 @@ import sockwatch.sys.LaunchedCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
-                "  sockwatch self-check --backend bpftrace",
-                "  sockwatch self-check --backend strace"})
+                "  sockwatch self-check --backend strace",
+                "  sockwatch self-check --all       # every backend and snapshot mode, as a table"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;
@@ -52,26 +59,79 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
             description = "how long to wait for the test app's call (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--all", description = "check every backend and the snapshot mode, and print a table")
+    boolean all;
+
+    /** One check's result: its exit code and the one line that says why. */
+    record Outcome(int exit, String line) {
+        boolean passed() {
+            return exit == ExitCodes.OK;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = Console.stdout();
-        String app = jython ? "Jython" : "Java";
+        if (!all) {
+            Outcome o = checkTrace(backend, out);
+            out.println((o.passed() ? "PASS: " : "FAIL: ") + o.line());
+            return o.exit();
+        }
+        List<String[]> rows = new ArrayList<>();
+        int worst = ExitCodes.OK;
+        int available = 0;
+        for (String name : BackendChooser.standard().names()) {
+            Outcome o = checkTrace(name, out);
+            rows.add(row(name, o));
+            available += o.exit() == ExitCodes.UNAVAILABLE ? 0 : 1;
+            worst = o.exit() == ExitCodes.FAILED ? ExitCodes.FAILED : worst;
+        }
+        Outcome snap = checkSnapshot(out);
+        rows.add(row("snapshot", snap));
+        available += snap.exit() == ExitCodes.UNAVAILABLE ? 0 : 1;
+        worst = snap.exit() == ExitCodes.FAILED ? ExitCodes.FAILED : worst;
+        out.println();
+        out.println("self-check --all, " + appName() + " test app:");
+        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+        rows.add(0, new String[] {"MODE", "RESULT", "DETAIL"});
+        for (String[] r : rows) {
+            out.println("  " + pad(r[0], Math.max(w0, 4)) + "  " + pad(r[1], Math.max(w1, 6)) + "  " + r[2]);
+        }
+        return available == 0 ? ExitCodes.UNAVAILABLE : worst;
+    }
+
+    private static String[] row(String mode, Outcome o) {
+        String result = o.passed() ? "PASS" : o.exit() == ExitCodes.UNAVAILABLE ? "n/a" : "FAIL";
+        return new String[] {mode, result, o.line()};
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(Math.max(0, w - s.length()));
+    }
+
+    private String appName() {
+        return jython ? "Jython" : "Java";
+    }
+
+    /** Launches the test app under one trace backend and waits for its TCP_NODELAY call. */
+    private Outcome checkTrace(String backendName, PrintStream out) throws Exception {
+        String app = appName();
         // The app waits until told to go, so it can be launched first: the backend is chosen for its request.
         LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
         TraceRequest request = TraceRequest.launched(appProcess.pid());
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backend, request);
+            choice = BackendChooser.standard().choose(backendName, request);
         } catch (IllegalArgumentException e) {
             appProcess.cancel();
             throw new UserException(ExitCodes.USAGE, e.getMessage());
         } catch (BackendUnavailableException e) {
             appProcess.cancel();
-            out.println("FAIL: backend " + backend + " cannot run here: " + e.oneLine());
-            return ExitCodes.UNAVAILABLE;
+            return new Outcome(ExitCodes.UNAVAILABLE, "backend " + backendName + " cannot run here: " + e.oneLine());
         }
-        String backendName = choice.backend().name();
-        out.println("sockwatch self-check: " + backendName + " backend (" + choice.why() + "), " + app + " test app");
+        String name = choice.backend().name();
+        out.println("sockwatch self-check: " + name + " backend (" + choice.why() + "), " + app + " test app");
 
         CompletableFuture<EventView> seen = new CompletableFuture<>();
         TextFormatter text = new TextFormatter(ZoneId.systemDefault());
@@ -88,29 +148,26 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
             try {
                 trace = choice.backend().start(request, sink);
             } catch (BackendUnavailableException e) {
-                out.println("FAIL: " + backendName + " cannot run here: " + e.oneLine());
-                return ExitCodes.UNAVAILABLE;
+                return new Outcome(ExitCodes.UNAVAILABLE, name + " cannot run here: " + e.oneLine());
             }
             if (!trace.awaitArmed(Duration.ofSeconds(60))) {
                 String why = trace.failure();
-                out.println("FAIL: " + backendName + " could not arm its probe" + (why != null ? ": " + why : ""));
-                return ExitCodes.UNAVAILABLE;
+                return new Outcome(ExitCodes.UNAVAILABLE, name + " could not arm its probe"
+                        + (why != null ? ": " + why : ""));
             }
             appProcess.go();
-            Thread reader = echoAppOutput(appProcess, out);
+            Thread reader = echoAppOutput(appProcess, out, null);
             try {
                 EventView v = seen.get(timeoutSeconds, TimeUnit.SECONDS);
-                out.println("PASS: " + backendName + " saw the " + app + " test app (PID " + appProcess.pid()
+                return new Outcome(ExitCodes.OK, name + " saw the " + app + " test app (PID " + appProcess.pid()
                         + ") enable TCP_NODELAY (SOL_TCP) on fd " + v.event().fd() + " with success");
-                return ExitCodes.OK;
             } catch (TimeoutException e) {
                 String state = appProcess.isAlive() ? "the test app is still running"
                         : "the test app exited with status " + appProcess.waitFor();
                 String why = trace.isAlive() ? null : trace.failure();
-                out.println("FAIL: " + backendName + " did not see TCP_NODELAY from the " + app + " test app (PID "
-                        + appProcess.pid() + ") within " + timeoutSeconds + " s; " + state
+                return new Outcome(ExitCodes.FAILED, name + " did not see TCP_NODELAY from the " + app
+                        + " test app (PID " + appProcess.pid() + ") within " + timeoutSeconds + " s; " + state
                         + (why != null ? "; " + why : ""));
-                return ExitCodes.FAILED;
             } finally {
                 reader.interrupt();
             }
@@ -125,19 +182,65 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         }
     }
 
+    /** Starts the test app, lets it set TCP_NODELAY, then reads its sockets with snapshot. */
+    private Outcome checkSnapshot(PrintStream out) throws Exception {
+        String problem = SnapshotSupport.problem();
+        if (problem != null) {
+            return new Outcome(ExitCodes.UNAVAILABLE, "snapshot cannot run here: " + problem);
+        }
+        out.println("sockwatch self-check: snapshot mode, " + appName() + " test app");
+        LaunchedCommand appProcess = LaunchedCommand.start(testAppCommand(jython), true);
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        try {
+            appProcess.go();
+            Thread reader = echoAppOutput(appProcess, out, ready);
+            try {
+                ready.get(timeoutSeconds, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                return new Outcome(ExitCodes.FAILED, "the test app did not get ready within " + timeoutSeconds + " s");
+            } finally {
+                reader.interrupt();
+            }
+            OptionPlan plan = OptionPlan.standard();
+            List<String> notes = new ArrayList<>();
+            List<SocketSnapshot> sockets = new ProcessSnapshotter(plan, new DefaultsProbe(plan, notes::add), notes::add)
+                    .snapshot(appProcess.pid());
+            for (SocketSnapshot s : sockets) {
+                for (SocketSnapshot.Reading r : s.options()) {
+                    if (r.option().level() == SOL_TCP && r.option().optname() == TCP_NODELAY && s.remote() != null
+                            && Boolean.TRUE.equals(r.value().enabled()) && r.mark() == SocketSnapshot.Mark.CHANGED) {
+                        return new Outcome(ExitCodes.OK, "snapshot read TCP_NODELAY=1 (changed) on fd " + s.fd() + " ("
+                                + s.local() + " -> " + s.remote() + ") of the " + appName() + " test app (PID "
+                                + appProcess.pid() + ")");
+                    }
+                }
+            }
+            return new Outcome(ExitCodes.FAILED, "snapshot found no connected socket with TCP_NODELAY=1 (changed) in "
+                    + sockets.size() + " sockets of the test app (PID " + appProcess.pid() + ")");
+        } catch (SnapshotException e) {
+            return new Outcome(ExitCodes.FAILED, "snapshot failed: " + e.getMessage());
+        } finally {
+            appProcess.terminate();
+        }
+    }
+
     /** The test app runs from sockwatch's own class path: the same jar JBang built, or Maven's classes. */
     static List<String> testAppCommand(boolean jython) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-                jython ? "SockoptTestAppJython" : "SockoptTestApp", "--hold", "600");
+        return List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-cp",
+                System.getProperty("java.class.path"), jython ? "SockoptTestAppJython" : "SockoptTestApp", "--hold", "600");
     }
 
-    private static Thread echoAppOutput(LaunchedCommand app, PrintStream out) {
+    /** Shows the app's lines; completes {@code ready} (when given) on its "ready" line. */
+    private static Thread echoAppOutput(LaunchedCommand app, PrintStream out, CompletableFuture<Void> ready) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(app.stdout(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     out.println("  app: " + line);
+                    if (ready != null && line.equals("sockwatch-testapp: ready")) {
+                        ready.complete(null);
+                    }
                 }
             } catch (IOException e) {
                 // the app ended

@@ -68,6 +68,17 @@ class TraceEndToEndTest {
     }
 
     @Test
+    void selfCheckAllPrintsATableOfEveryMode() throws Exception {
+        Capabilities.requireStrace();
+        SockwatchRun.Result r = SockwatchRun.run(300, "self-check", "--all");
+        assertEquals(0, r.exit(), r.stdout() + r.stderr());
+        for (String mode : List.of("bpftrace", "strace", "snapshot")) {
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+" + mode + "\\s+PASS\\s+.*")), r.stdout());
+        }
+        assertTrue(r.stdout().contains("snapshot read TCP_NODELAY=1 (changed) on fd"), r.stdout());
+    }
+
+    @Test
     void launchModeSeesEveryCallLevelCorrectlyFromTheFirstSyscall() throws Exception {
         Capabilities.requireTool("python3");
         SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", "python3", "-c", PYTHON_CLIENT);
