@@ -1,6 +1,7 @@
 package sockwatch.snapshot;
 
 import java.util.Arrays;
+import sockwatch.decode.Endpoints;
 import sockwatch.output.Printable;
 
 /**
@@ -20,14 +21,14 @@ public final class SockAddr {
         switch (family) {
             case Libc.AF_INET:
                 if (b.length >= 8) {
-                    return (b[4] & 0xff) + "." + (b[5] & 0xff) + "." + (b[6] & 0xff) + "." + (b[7] & 0xff) + ":" + port(b);
+                    return Endpoints.of(Arrays.copyOfRange(b, 4, 8), port(b));
                 }
                 break;
             case Libc.AF_INET6:
                 if (b.length >= 24) {
                     int scope = b.length >= 28 ? le32(b, 24) : 0;
-                    return "[" + ipv6(Arrays.copyOfRange(b, 8, 24)) + (scope != 0 ? "%" + Integer.toUnsignedString(scope) : "")
-                            + "]:" + port(b);
+                    return "[" + Endpoints.ipv6(Arrays.copyOfRange(b, 8, 24))
+                            + (scope != 0 ? "%" + Integer.toUnsignedString(scope) : "") + "]:" + port(b);
                 }
                 break;
             case Libc.AF_UNIX:
@@ -63,43 +64,6 @@ public final class SockAddr {
             end++;
         }
         return Printable.of(Arrays.copyOfRange(b, 2, end));
-    }
-
-    /** RFC 5952: lowercase, no leading zeros, the longest run (two or more) of zero groups as "::". */
-    static String ipv6(byte[] a) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
-        }
-        if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
-            return "::ffff:" + (a[12] & 0xff) + "." + (a[13] & 0xff) + "." + (a[14] & 0xff) + "." + (a[15] & 0xff);
-        }
-        int bestAt = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestAt = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 
     private static int port(byte[] b) {
