@@ -19,6 +19,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/OptionNames.java
 //SOURCES ../src/main/java/sockwatch/cli/SelfCheckCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SockwatchCommand.java
+//SOURCES ../src/main/java/sockwatch/cli/StapCompileCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/UserException.java
 //SOURCES ../src/main/java/sockwatch/cli/Version.java
 //SOURCES ../src/main/java/sockwatch/decode/ByteText.java
@@ -46,6 +47,12 @@
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapStderr.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapTap.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java
 //SOURCES ../src/main/java/sockwatch/sys/LaunchedCommand.java
 //SOURCES ../src/main/java/sockwatch/sys/Privileges.java
@@ -62,6 +69,8 @@
 //FILES sockwatch/decode/sol_udp.tsv=../src/main/resources/sockwatch/decode/sol_udp.tsv
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt
 //FILES sockopt_testapp.py=../testapp/sockopt_testapp.py
+//FILES sockwatch/probe/stap/sockwatch-kfunc.stp=../stap/sockwatch-kfunc.stp
+//FILES sockwatch/probe/stap/sockwatch.stp=../stap/sockwatch.stp
 // --- end of generated block ---
 
 import sockwatch.cli.Main;

@@ -46,6 +46,10 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", description = "probe to check (default: auto)")
     String backend;
 
+    @Option(names = "--stap-module", paramLabel = "FILE.ko",
+            description = "with the stap backend: load this module from `sockwatch stap-compile`")
+    Path stapModule;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "how long to wait for the test app's call (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -56,9 +60,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         String app = jython ? "Jython" : "Java";
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backend);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(ExitCodes.USAGE, e.getMessage());
+            choice = SockwatchCommand.chooseBackend(backend, stapModule);
         } catch (BackendUnavailableException e) {
             out.println("FAIL: backend " + backend + " cannot run here: " + e.oneLine());
             return ExitCodes.UNAVAILABLE;
@@ -85,7 +87,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
                 out.println("FAIL: " + backendName + " cannot run here: " + e.oneLine());
                 return ExitCodes.UNAVAILABLE;
             }
-            if (!trace.awaitArmed(Duration.ofSeconds(60))) {
+            if (!trace.awaitArmed(choice.backend().armTimeout())) {
                 String why = trace.failure();
                 out.println("FAIL: " + backendName + " could not arm its probe" + (why != null ? ": " + why : ""));
                 return ExitCodes.UNAVAILABLE;

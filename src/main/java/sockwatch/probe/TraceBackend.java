@@ -1,5 +1,6 @@
 package sockwatch.probe;
 
+import java.time.Duration;
 import sockwatch.event.EventSink;
 
 /** A way of seeing setsockopt calls as they happen (bpftrace, strace, stap). */
@@ -9,6 +10,11 @@ public interface TraceBackend {
 
     /** Throws with the reason and the fix when this backend cannot run on this machine, as this user. */
     void checkAvailable() throws BackendUnavailableException;
+
+    /** How long arming may take: seconds for bpftrace, minutes when stap must first compile a module. */
+    default Duration armTimeout() {
+        return Duration.ofSeconds(60);
+    }
 
     /** Starts the probe; events go to the sink from a reader thread. */
     RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException;

@@ -1,0 +1,212 @@
+package sockwatch.probe.stap;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import sockwatch.event.EventSink;
+import sockwatch.probe.BackendProcess;
+import sockwatch.probe.BackendUnavailableException;
+import sockwatch.probe.RunningTrace;
+import sockwatch.probe.TraceBackend;
+import sockwatch.probe.TraceRequest;
+import sockwatch.sys.Executables;
+
+/**
+ * Sees setsockopt with SystemTap: stap compiles stap/sockwatch.stp (shipped in the jar) into a kernel module and
+ * runs it, or, with a module built elsewhere by `sockwatch stap-compile`, staprun loads that one.
+ *
+ * stap and staprun run under a tiny constant shell that turns sockwatch's death (pdeathsig TERM) into a SIGTERM
+ * for them: staprun is set-uid, and the kernel clears a parent-death signal across a set-uid exec, so without
+ * the shell a killed sockwatch would leave stapio running and the module loaded until its next write failed.
+ * On SIGTERM stap/stapio run the tap's end and unload the module.
+ */
+public final class StapBackend implements TraceBackend {
+    private static final String FORWARD_TERM = String.join("\n",
+            "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
+            "\"$@\" &",
+            "child=$!",
+            "while :; do wait \"$child\"; rc=$?; kill -0 \"$child\" 2>/dev/null || exit $rc; done");
+    /** stapio hands out the buffers in turn: after the root's exit marker, give the others one more round. */
+    private static final long DRAIN_AFTER_EXIT_MS = 300;
+
+    private final Path module;
+    private final StapDiagnosis diagnosis;
+
+    /** Compiles the tap on this machine (needs stap and the kernel headers). */
+    public StapBackend() {
+        this(null);
+    }
+
+    /** @param module a module from `sockwatch stap-compile` for this kernel; null to compile here */
+    public StapBackend(Path module) {
+        this(module, StapDiagnosis.ofThisHost());
+    }
+
+    StapBackend(Path module, StapDiagnosis diagnosis) {
+        this.module = module;
+        this.diagnosis = diagnosis;
+    }
+
+    @Override
+    public String name() {
+        return "stap";
+    }
+
+    @Override
+    public Duration armTimeout() {
+        // A first compile runs stap's passes 1-4 (tracepoint queries included): a minute or more.
+        return module != null ? Duration.ofSeconds(120) : Duration.ofMinutes(10);
+    }
+
+    @Override
+    public void checkAvailable() throws BackendUnavailableException {
+        StapDiagnosis.Mode mode = module != null ? StapDiagnosis.Mode.RUN_MODULE : StapDiagnosis.Mode.COMPILE_AND_RUN;
+        List<StapDiagnosis.Finding> findings = diagnosis.check(mode, null);
+        if (!findings.isEmpty()) {
+            throw new BackendUnavailableException(findings.get(0).reason(), findings.get(0).fix());
+        }
+        if (module != null && !Files.isRegularFile(module)) {
+            throw new BackendUnavailableException("no module file " + module,
+                    "build one for this kernel: sockwatch stap-compile --kernel " + diagnosis.release() + " -o FILE.ko");
+        }
+    }
+
+    @Override
+    public RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException {
+        checkAvailable();
+        Path work = null;
+        try {
+            List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", FORWARD_TERM, "sockwatch-stap"));
+            if (module != null) {
+                argv.addAll(StapCommands.runModule(Executables.find("staprun").orElseThrow(), module, request));
+            } else {
+                work = Files.createTempDirectory("sockwatch-stap");
+                Path tap = StapTap.SYSCALL.writeTo(work);
+                argv.addAll(StapCommands.run(Executables.find("stap").orElseThrow(), tap, request));
+                sink.progress("sockwatch: stap is compiling its tap for kernel " + diagnosis.release()
+                        + " (the first time takes a minute or more; later runs come from stap's cache)");
+            }
+            StapLineParser parser = new StapLineParser();
+            CountDownLatch armed = new CountDownLatch(1);
+            CountDownLatch rootExited = new CountDownLatch(1);
+            AtomicReference<String> firstError = new AtomicReference<>();
+            BackendProcess process = BackendProcess.start(argv, Map.of(), "TERM",
+                    line -> {
+                        switch (parser.accept(line, sink)) {
+                            case READY -> armed.countDown();
+                            case ROOT_EXITED -> rootExited.countDown();
+                            default -> {
+                            }
+                        }
+                    },
+                    line -> stderr(line, sink, firstError));
+            return new Running(process, armed, rootExited, firstError, work);
+        } catch (IOException e) {
+            deleteQuietly(work);
+            throw new BackendUnavailableException("could not start stap: " + e.getMessage(), null);
+        }
+    }
+
+    private static void stderr(String line, EventSink sink, AtomicReference<String> firstError) {
+        // Kept apart from the stderr tail: a compiler can print pages after its first, telling, error.
+        if (line.contains("error:") && !line.startsWith("Pass ")) {
+            firstError.compareAndSet(null, line);
+        }
+        String progress = StapStderr.progress(line);
+        if (progress != null) {
+            sink.progress(progress);
+            return;
+        }
+        long lost = StapStderr.lost(line);
+        if (lost > 0) {
+            sink.lost(lost);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    private static final class Running implements RunningTrace {
+        private final BackendProcess process;
+        private final CountDownLatch armed;
+        private final CountDownLatch rootExited;
+        private final AtomicReference<String> firstError;
+        private final Path work;
+
+        Running(BackendProcess process, CountDownLatch armed, CountDownLatch rootExited,
+                AtomicReference<String> firstError, Path work) {
+            this.process = process;
+            this.armed = armed;
+            this.rootExited = rootExited;
+            this.firstError = firstError;
+            this.work = work;
+        }
+
+        @Override
+        public boolean awaitArmed(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (armed.await(50, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    return armed.getCount() == 0;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void drainAfterRootExit(Duration max) throws InterruptedException {
+            if (rootExited.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+                Thread.sleep(DRAIN_AFTER_EXIT_MS);
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            return process.waitFor();
+        }
+
+        @Override
+        public String failure() {
+            List<String> lines = process.stderrTail().stream()
+                    .filter(l -> !StapStderr.noise(l) && StapStderr.progress(l) == null).toList();
+            String error = firstError.get();
+            StapDiagnosis.Finding compile = error == null ? null : StapDiagnosis.compileFailure(List.of(error));
+            if (compile != null) {
+                return compile.reason() + " (" + compile.fix() + ")";
+            }
+            return lines.isEmpty() ? null : "stap: " + String.join(" / ", lines);
+        }
+
+        @Override
+        public void close() {
+            // stapio runs the tap's end probes and unloads the module: give it time, more under emulation.
+            process.stop(Duration.ofSeconds(20));
+            deleteQuietly(work);
+        }
+    }
+}
