@@ -122,9 +122,12 @@ build_dbg() {
 KVER=$(cat "$D/kver")
 DBG=$BASE/dbg-$KVER
 [ -z "$want_dbg" ] || [ -d "$DBG" ] || build_dbg
-# Caches of older versions of this script are dead weight (1+ GB each).
+# Caches of older versions of this script, and builds that were interrupted, are dead weight (1+ GB each).
 for old in "$BASE"/*/; do
   old=${old%/}
-  [ "$old" = "$D" ] || [ ! -f "$old/base.img" ] || { umounts "$old/rootfs"; rm -rf --one-file-system "$old"; }
+  case "$old" in "$D" | "$BASE"/dbg-*) continue ;; esac
+  umounts "$old/rootfs"
+  # Something still mounted inside (a chroot-run.sh job or debuginfo bind) would be deleted through: skip.
+  awk -v d="$old/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts || rm -rf --one-file-system "$old"
 done
 echo "$D"

@@ -35,7 +35,8 @@ class StapVmTest {
             "SW=\"java -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + CP + " sockwatch.cli.Main --backend stap"
                     + " --stap-module /job/sockwatch.ko\"",
             "APP=\"java -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + CP + "\"",
-            "left() { echo \"modules=$(grep -c '^sockwatch' /proc/modules) stap=$(pgrep -c -x 'staprun|stapio')\"; }",
+            // staprun -R loads sockwatch.ko under a unique name: sockw_<pid>.
+            "left() { echo \"modules=$(grep -c '^sockw_' /proc/modules) stap=$(pgrep -c -x 'staprun|stapio')\"; }",
             "$SW --json -- $APP SockoptTestApp --tos 16 --keepalive --hold 0 > java.out 2> java.err; echo $? > java.rc",
             "left > java.left",
             "$SW --json -- $APP SockoptTestAppJython --hold 0 > jython.out 2> jython.err; echo $? > jython.rc",

@@ -24,7 +24,7 @@ class StapLineParserTest {
         assertEquals(StapLineParser.Control.READY, controls.get(0));
         assertEquals(StapLineParser.Control.ROOT_EXITED, controls.get(9));
         assertEquals(List.of(), sink.malformed);
-        assertEquals(8, sink.events.size());
+        assertEquals(9, sink.events.size());
 
         SetsockoptEvent nodelay = sink.events.get(0);
         assertEquals(1795629982172888550L, nodelay.wallNanos());
@@ -46,6 +46,8 @@ class StapLineParserTest {
         assertEquals(-2, failed.ret());
         assertEquals("nosuch", new String(failed.value(), StandardCharsets.US_ASCII));
         assertEquals(212, sink.events.get(7).pid(), "the forked child, followed");
+        assertArrayEquals("ev\til\n%s\u001b[3".getBytes(StandardCharsets.ISO_8859_1), sink.events.get(8).comm(),
+                "a hostile name travels as hex, on one line");
     }
 
     @Test
