@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +34,8 @@ import sockwatch.sys.LaunchedCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
-                "  sockwatch self-check --backend bpftrace"})
+                "  sockwatch self-check --backend bpftrace",
+                "  sockwatch self-check --backend stap --stap-module sockwatch-6.1.0-56-amd64.ko"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;

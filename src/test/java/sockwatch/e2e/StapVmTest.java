@@ -41,6 +41,8 @@ class StapVmTest {
             "left > java.left",
             "$SW --json -- $APP SockoptTestAppJython --hold 0 > jython.out 2> jython.err; echo $? > jython.rc",
             "left > jython.left",
+            "java -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + CP + " sockwatch.cli.Main self-check --backend stap"
+                    + " --stap-module /job/sockwatch.ko > selfcheck.out 2>&1; echo $? > selfcheck.rc",
             // A hostile process name travels as hex: it must come out escaped, on one line.
             "$SW --json -- python3 -c 'import ctypes, socket; ctypes.CDLL(None).prctl(15, b\"ev\\til\\n%s\\x1b[3\", 0, 0, 0);"
                     + " socket.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)' > hostile.out 2> hostile.err",
@@ -64,9 +66,11 @@ class StapVmTest {
         Path job = Files.createTempDirectory("sockwatch-stapvm-job");
         stageClassPath(job);
 
+        long t0 = System.nanoTime();
         Result image = run(20, job.resolve("build-image.log"), VM.resolve("build-image.sh").toString());
         assertEquals(0, image.exit, image.output);
         String kver = Files.readString(Path.of(image.lastLine()).resolve("kver")).trim();
+        long t1 = System.nanoTime();
 
         Result compile = run(15, job.resolve("compile.log"), VM.resolve("chroot-run.sh").toString(), "--job",
                 job.toString(), "--", "java", "-cp", CP, "sockwatch.cli.Main", "stap-compile", "--kernel", kver,
@@ -75,10 +79,14 @@ class StapVmTest {
         assertTrue(compile.output.contains("sockwatch: stap pass 4/5"), "progress shown: " + compile.output);
         assertTrue(Files.size(job.resolve("sockwatch.ko")) > 0);
 
+        long t2 = System.nanoTime();
         Files.writeString(job.resolve("job.sh"), JOB + "\n");
         Result vm = run(20, job.resolve("vm.log"), VM.resolve("run-job.sh").toString(), "--timeout", "900",
                 job.toString());
         assertEquals(0, vm.exit, "guest job failed; see " + job + "\n" + vm.tail());
+        // For the README's measured times (surefire keeps this in target/surefire-reports).
+        System.out.printf("StapVmTest: image %.0f s (cached after the first), stap-compile %.0f s, VM job %.0f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
 
         checkTestApp(job, "java");
         List<JsonObject> java = events(job, "java");
@@ -86,6 +94,9 @@ class StapVmTest {
         assertEquals(16, find(java, pid, "IP_TOS", "SOL_IP").get("value").getAsInt());
         assertEquals(1, find(java, pid, "SO_KEEPALIVE", "SOL_SOCKET").get("value").getAsInt());
         checkTestApp(job, "jython");
+
+        assertEquals("0", Files.readString(job.resolve("selfcheck.rc")).trim(), Files.readString(job.resolve("selfcheck.out")));
+        assertTrue(Files.readString(job.resolve("selfcheck.out")).contains("PASS: stap saw the Java test app"));
 
         JsonObject hostile = events(job, "hostile").get(0);
         assertEquals("ev\\til\\n%s\\x1b[3", hostile.get("comm").getAsString());
