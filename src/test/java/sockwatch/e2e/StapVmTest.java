@@ -36,18 +36,24 @@ class StapVmTest {
                     + " --stap-module /job/sockwatch.ko\"",
             "APP=\"java -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + CP + "\"",
             // staprun -R loads sockwatch.ko under a unique name: sockw_<pid>.
+            "step() { echo \"step $1 at $(cut -d' ' -f1 /proc/uptime) s\"; }",
             "left() { echo \"modules=$(grep -c '^sockw_' /proc/modules) stap=$(pgrep -c -x 'staprun|stapio')\"; }",
+            "step java",
             "$SW --json -- $APP SockoptTestApp --tos 16 --keepalive --hold 0 > java.out 2> java.err; echo $? > java.rc",
             "left > java.left",
+            "step jython",
             "$SW --json -- $APP SockoptTestAppJython --hold 0 > jython.out 2> jython.err; echo $? > jython.rc",
             "left > jython.left",
+            "step self-check",
             "java -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + CP + " sockwatch.cli.Main self-check --backend stap"
                     + " --stap-module /job/sockwatch.ko > selfcheck.out 2>&1; echo $? > selfcheck.rc",
             // A hostile process name travels as hex: it must come out escaped, on one line.
+            "step hostile",
             "$SW --json -- python3 -c 'import ctypes, socket; ctypes.CDLL(None).prctl(15, b\"ev\\til\\n%s\\x1b[3\", 0, 0, 0);"
                     + " socket.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)' > hostile.out 2> hostile.err",
             // Ended by a signal while watching: SIGTERM (the same shutdown path as Ctrl-C: summary, clean unload;
             // SIGINT itself is ignored by a background job of a script) and SIGKILL (no hook runs at all).
+            "step signals",
             "for sig in TERM KILL; do",
             "  $SW > sig.out 2> sig-$sig.err & sw=$!",
             "  for i in $(seq 1 200); do grep -q Watching sig-$sig.err && break; sleep 0.2; done",
@@ -55,7 +61,7 @@ class StapVmTest {
             "  kill -$sig $sw; wait $sw; echo $? > sig-$sig.rc; sleep 3",
             "  echo \"after: $(left)\" >> sig-$sig.left",
             "done",
-            "true");
+            "step end");
 
     @Test
     void stapBackendSeesBothTestAppsInAStockKernelGuest() throws Exception {
@@ -87,6 +93,7 @@ class StapVmTest {
         // For the README's measured times (surefire keeps this in target/surefire-reports).
         System.out.printf("StapVmTest: image %.0f s (cached after the first), stap-compile %.0f s, VM job %.0f s%n",
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+        Files.readAllLines(job.resolve("out.log")).stream().filter(l -> l.startsWith("step ")).forEach(System.out::println);
 
         checkTestApp(job, "java");
         List<JsonObject> java = events(job, "java");

@@ -84,9 +84,32 @@ public final class StapDiagnosis {
                 found.add(new Finding("no kernel headers for " + r + " (/lib/modules/" + r + "/build is missing)",
                         "install them: apt-get install linux-headers-" + r + " (Debian/Ubuntu), dnf install "
                                 + "kernel-devel-" + r + " (Fedora/RHEL)"));
+            } else if (runtimeMissesTaskWorkRename(r)) {
+                found.add(new Finding("this systemtap's runtime calls task_work_cancel(), which the headers of " + r
+                        + " renamed task_work_cancel_func (a 6.1.1xx stable backport): its module build would fail",
+                        "install a newer systemtap, or apply the one-line runtime fix from sockwatch's README "
+                                + "(stp_task_work.c); or " + USE_BPFTRACE));
             }
         }
         return found;
+    }
+
+    /**
+     * The one known break between a distribution's systemtap and its own kernel (Debian 12: systemtap 4.8 and
+     * 6.1.1xx), seen in two files instead of a minute-long trial compile.
+     */
+    private boolean runtimeMissesTaskWorkRename(String r) {
+        String runtime = read("usr/share/systemtap/runtime/stp_task_work.c");
+        if (runtime == null || runtime.contains("task_work_cancel_func")) {
+            return false;
+        }
+        for (String dir : List.of("source", "build")) {
+            String header = read("lib/modules/" + r + "/" + dir + "/include/linux/task_work.h");
+            if (header != null) {
+                return header.contains("task_work_cancel_func");
+            }
+        }
+        return false;
     }
 
     private void kernel(List<Finding> found) {

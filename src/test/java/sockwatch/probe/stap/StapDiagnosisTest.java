@@ -88,6 +88,21 @@ class StapDiagnosisTest {
         assertEquals(List.of(), check(Mode.RUN_MODULE, true, "staprun"), "a prebuilt module needs no headers");
     }
 
+    /** Debian 12 as shipped: systemtap 4.8's runtime against 6.1.1xx headers, where pass 4 fails. */
+    @Test
+    void theKnownRuntimeAndHeadersMismatchIsSaidBeforeAMinuteLongCompile() throws IOException {
+        goodMachine();
+        write("lib/modules/" + R + "/source/include/linux/task_work.h",
+                "struct callback_head *task_work_cancel_func(struct task_struct *, task_work_func_t);\n");
+        write("usr/share/systemtap/runtime/stp_task_work.c", "twork = task_work_cancel(task, func);\n");
+        Finding f = check(Mode.COMPILE_AND_RUN, true, "stap").get(0);
+        assertTrue(f.reason().contains("task_work_cancel_func"), f.reason());
+        assertTrue(f.fix().contains("newer systemtap"), f.fix());
+        assertEquals(List.of(), check(Mode.RUN_MODULE, true, "staprun"), "a module built elsewhere is fine");
+        write("usr/share/systemtap/runtime/stp_task_work.c", "twork = task_work_cancel_func(task, func);\n");
+        assertEquals(List.of(), check(Mode.COMPILE_AND_RUN, true, "stap"), "a patched or newer runtime");
+    }
+
     @Test
     void notRootUnlessInStapdev() throws IOException {
         goodMachine();
