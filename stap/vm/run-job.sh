@@ -32,7 +32,7 @@ setpriv --pdeathsig KILL -- timeout -k 5 "$timeout" setpriv --pdeathsig KILL -- 
   -append "root=/dev/vda rw console=ttyS0 init=/usr/local/sbin/sockwatch-vm-init panic=-1 quiet" \
   -drive "file=$D/base.img,format=raw,if=virtio,snapshot=on" \
   -virtfs "local,path=$JOB,mount_tag=job,security_model=none,id=job" \
-  -nic none < /dev/null 2>&1 | tr -d '\r' | tee "$JOB/console.log"
+  -nic none < /dev/null 2>&1 | sed -u 's/\r$//' | tee "$JOB/console.log"
 qrc=${PIPESTATUS[0]}
 set -e
 echo "[run-job] qemu exited ($qrc) after $(( ($(date +%s%N) - t0) / 1000000 )) ms" >&2
