@@ -99,6 +99,7 @@ public final class StapBackend implements TraceBackend {
             CountDownLatch armed = new CountDownLatch(1);
             CountDownLatch rootExited = new CountDownLatch(1);
             AtomicReference<String> firstError = new AtomicReference<>();
+            AtomicReference<String> lastPass = new AtomicReference<>();
             BackendProcess process = BackendProcess.start(argv, Map.of(), "TERM",
                     line -> {
                         switch (parser.accept(line, sink)) {
@@ -108,21 +109,23 @@ public final class StapBackend implements TraceBackend {
                             }
                         }
                     },
-                    line -> stderr(line, sink, firstError));
-            return new Running(process, armed, rootExited, firstError, work);
+                    line -> stderr(line, sink, firstError, lastPass));
+            return new Running(process, armed, rootExited, firstError, lastPass, work);
         } catch (IOException e) {
             deleteQuietly(work);
             throw new BackendUnavailableException("could not start stap: " + e.getMessage(), null);
         }
     }
 
-    private static void stderr(String line, EventSink sink, AtomicReference<String> firstError) {
+    private static void stderr(String line, EventSink sink, AtomicReference<String> firstError,
+                               AtomicReference<String> lastPass) {
         // Kept apart from the stderr tail: a compiler can print pages after its first, telling, error.
         if (line.contains("error:") && !line.startsWith("Pass ")) {
             firstError.compareAndSet(null, line);
         }
         String progress = StapStderr.progress(line);
         if (progress != null) {
+            lastPass.set(progress.substring("sockwatch: ".length()));
             sink.progress(progress);
             return;
         }
@@ -148,14 +151,16 @@ public final class StapBackend implements TraceBackend {
         private final CountDownLatch armed;
         private final CountDownLatch rootExited;
         private final AtomicReference<String> firstError;
+        private final AtomicReference<String> lastPass;
         private final Path work;
 
         Running(BackendProcess process, CountDownLatch armed, CountDownLatch rootExited,
-                AtomicReference<String> firstError, Path work) {
+                AtomicReference<String> firstError, AtomicReference<String> lastPass, Path work) {
             this.process = process;
             this.armed = armed;
             this.rootExited = rootExited;
             this.firstError = firstError;
+            this.lastPass = lastPass;
             this.work = work;
         }
 
@@ -198,6 +203,10 @@ public final class StapBackend implements TraceBackend {
             StapDiagnosis.Finding compile = error == null ? null : StapDiagnosis.compileFailure(List.of(error));
             if (compile != null) {
                 return compile.reason() + " (" + compile.fix() + ")";
+            }
+            if (lines.isEmpty() && process.isAlive() && armed.getCount() > 0) {
+                // Arming timed out with stap still at work: say how far it got (pass 2 is the slow one).
+                return "stap was still compiling" + (lastPass.get() != null ? "; last finished: " + lastPass.get() : "");
             }
             return lines.isEmpty() ? null : "stap: " + String.join(" / ", lines);
         }
