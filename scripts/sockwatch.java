@@ -51,6 +51,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapModuleFile.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapStderr.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapTap.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java

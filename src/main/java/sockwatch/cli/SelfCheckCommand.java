@@ -35,7 +35,7 @@ import sockwatch.sys.LaunchedCommand;
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
                 "  sockwatch self-check --backend bpftrace",
-                "  sockwatch self-check --backend stap --stap-module sockwatch-6.1.0-56-amd64.ko"})
+                "  sockwatch self-check --backend stap --stap-module sockwatch_6_1_0_56_amd64.ko"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sockwatch.probe.stap.StapCommands;
 import sockwatch.probe.stap.StapDiagnosis;
+import sockwatch.probe.stap.StapModuleFile;
 import sockwatch.probe.stap.StapStderr;
 import sockwatch.probe.stap.StapTap;
 import sockwatch.sys.Executables;
@@ -32,18 +33,17 @@ import sockwatch.sys.Executables;
         exitCodeList = {"0:module written", "1:stap failed to build it (its first error is shown)",
                 "2:bad usage", "3:stap or the kernel headers are missing here"},
         footerHeading = "%nExamples:%n",
-        footer = {"  sockwatch stap-compile --kernel 6.1.0-56-amd64 -o sockwatch-6.1.0-56.ko",
+        footer = {"  sockwatch stap-compile --kernel 6.1.0-56-amd64     # writes sockwatch_6_1_0_56_amd64.ko",
                 "  # then, on the machine running 6.1.0-56-amd64:",
-                "  sockwatch --backend stap --stap-module sockwatch-6.1.0-56.ko -- curl -s http://127.0.0.1:8080/"})
+                "  sockwatch --backend stap --stap-module sockwatch_6_1_0_56_amd64.ko -- curl -s http://127.0.0.1:8080/",
+                "  staprun sockwatch_6_1_0_56_amd64.ko root_pid=1234   # or by hand: readable lines"})
 public final class StapCompileCommand implements Callable<Integer> {
-    private static final String MODULE_NAME = "sockwatch";
-
     @Option(names = "--kernel", paramLabel = "RELEASE",
             description = "the target's `uname -r` (default: this machine's kernel)")
     String release;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE.ko",
-            description = "where to write the module (default: sockwatch-RELEASE.ko here)")
+            description = "where to write the module (default: sockwatch_RELEASE.ko here, with . and - as _)")
     Path output;
 
     @Option(names = "--tap", paramLabel = "TAP", defaultValue = "syscall",
@@ -67,14 +67,16 @@ public final class StapCompileCommand implements Callable<Integer> {
             throw new UserException(ExitCodes.UNAVAILABLE, "cannot compile: " + findings.get(0).reason() + " ("
                     + findings.get(0).fix() + ")");
         }
-        Path out = output != null ? output : Path.of(MODULE_NAME + "-" + r + ".ko");
+        Path out = output != null ? output : Path.of(StapModuleFile.moduleNameFor(Path.of("sockwatch_" + r)) + ".ko");
+        // staprun takes a module's name from its file name, so the module is named after the file.
+        String name = StapModuleFile.moduleNameFor(out);
         Path work = Files.createTempDirectory("sockwatch-stap-compile");
         try {
             long start = System.nanoTime();
-            List<String> argv = StapCommands.compile(Executables.find("stap").orElseThrow(), r, MODULE_NAME,
+            List<String> argv = StapCommands.compile(Executables.find("stap").orElseThrow(), r, name,
                     which.writeTo(work));
             List<String> errors = run(argv, work, System.err);
-            Path ko = work.resolve(MODULE_NAME + ".ko");
+            Path ko = work.resolve(name + ".ko");
             if (!Files.isRegularFile(ko)) {
                 StapDiagnosis.Finding why = StapDiagnosis.compileFailure(errors);
                 throw new UserException(ExitCodes.FAILED, why != null ? why.reason() + " (" + why.fix() + ")"
@@ -84,6 +86,10 @@ public final class StapCompileCommand implements Callable<Integer> {
             System.err.printf("sockwatch: wrote %s for kernel %s (%d KB, %.1f s). On that machine, as root:%n"
                             + "  sockwatch --backend stap --stap-module %s%n", out, r, Files.size(out) / 1024,
                     (System.nanoTime() - start) / 1e9, out);
+            if (!out.getFileName().toString().equals(name + ".ko")) {
+                System.err.println("  (to load it with plain staprun, name the file " + name + ".ko: staprun takes "
+                        + "the module's name from its file name)");
+            }
             return ExitCodes.OK;
         } finally {
             deleteTree(work);

@@ -74,9 +74,24 @@ public final class StapBackend implements TraceBackend {
         if (!findings.isEmpty()) {
             throw new BackendUnavailableException(findings.get(0).reason(), findings.get(0).fix());
         }
-        if (module != null && !Files.isRegularFile(module)) {
-            throw new BackendUnavailableException("no module file " + module,
-                    "build one for this kernel: sockwatch stap-compile --kernel " + diagnosis.release() + " -o FILE.ko");
+        if (module != null) {
+            String fix = "build one for this kernel: sockwatch stap-compile --kernel " + diagnosis.release();
+            if (!Files.isRegularFile(module)) {
+                throw new BackendUnavailableException("no module file " + module, fix);
+            }
+            String builtFor = moduleFile().kernelRelease();
+            if (builtFor != null && !builtFor.equals(diagnosis.release())) {
+                throw new BackendUnavailableException("the module " + module + " was built for kernel " + builtFor
+                        + ", and this one is " + diagnosis.release(), fix);
+            }
+        }
+    }
+
+    private StapModuleFile moduleFile() throws BackendUnavailableException {
+        try {
+            return StapModuleFile.read(module);
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot read the module " + module + ": " + e.getMessage(), null);
         }
     }
 
@@ -86,10 +101,10 @@ public final class StapBackend implements TraceBackend {
         Path work = null;
         try {
             List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", FORWARD_TERM, "sockwatch-stap"));
+            work = Files.createTempDirectory("sockwatch-stap");
             if (module != null) {
-                argv.addAll(StapCommands.runModule(Executables.find("staprun").orElseThrow(), module, request));
+                argv.addAll(StapCommands.runModule(Executables.find("staprun").orElseThrow(), loadable(work), request));
             } else {
-                work = Files.createTempDirectory("sockwatch-stap");
                 Path tap = StapTap.SYSCALL.writeTo(work);
                 argv.addAll(StapCommands.run(Executables.find("stap").orElseThrow(), tap, request));
                 sink.progress("sockwatch: stap is compiling its tap for kernel " + diagnosis.release()
@@ -115,6 +130,18 @@ public final class StapBackend implements TraceBackend {
             deleteQuietly(work);
             throw new BackendUnavailableException("could not start stap: " + e.getMessage(), null);
         }
+    }
+
+    /**
+     * staprun takes the module's name from the file name: a renamed file (kf.ko holding module "sockwatch") is
+     * loaded from a copy under its real name.
+     */
+    private Path loadable(Path work) throws IOException, BackendUnavailableException {
+        String name = moduleFile().name();
+        if (name == null || module.getFileName().toString().equals(name + ".ko")) {
+            return module;
+        }
+        return Files.copy(module, work.resolve(name + ".ko"));
     }
 
     private static void stderr(String line, EventSink sink, AtomicReference<String> firstError,
