@@ -25,6 +25,11 @@ need /usr/include/linux/tcp.h linux-libc-dev
 need /usr/include/stdio.h libc6-dev
 need setpriv util-linux
 need unshare util-linux
+# The SystemTap VM test (StapVmTest): builds a Debian guest once and boots it under qemu.
+need qemu-system-x86_64 qemu-system-x86
+need debootstrap debootstrap
+need mkfs.ext4 e2fsprogs
+need flock util-linux
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

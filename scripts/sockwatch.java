@@ -1,10 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // sockwatch - which socket options does a program set? (setsockopt, live, decoded by level)
 //
-// Traces setsockopt(2) with bpftrace (syscall tracepoints) or strace (ptrace), names each option by its level
-// from the kernel's uapi tables, decodes the value by type and shows the kernel's answer. Run `sockwatch --help`, or
-// `sockwatch self-check` first. The code lives in ../src/main/java (one folder per layer: cli, event, decode,
-// probe, output, sys); this file is only JBang's entry point and the list of what to compile.
+// Traces setsockopt(2) with SystemTap (../stap/sockwatch.stp), bpftrace (syscall tracepoints) or strace (ptrace),
+// or reads what a running process holds now (snapshot); names each option by its level from the kernel's uapi
+// tables, decodes the value by type and shows the kernel's answer. Run `sockwatch --help`, `sockwatch doctor`
+// or `sockwatch self-check` first. The code lives in ../src/main/java (one folder per layer: cli, event, decode,
+// probe, snapshot, output, sys); this file is only JBang's entry point and the list of what to compile.
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.apache.commons:commons-exec:1.5.0
@@ -22,6 +23,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/SelfCheckCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SnapshotCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SockwatchCommand.java
+//SOURCES ../src/main/java/sockwatch/cli/StapCompileCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/UserException.java
 //SOURCES ../src/main/java/sockwatch/cli/Version.java
 //SOURCES ../src/main/java/sockwatch/decode/ByteText.java
@@ -53,6 +55,13 @@
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapModuleFile.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapStderr.java
+//SOURCES ../src/main/java/sockwatch/probe/stap/StapTap.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/ProcTasks.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceLineParser.java
@@ -96,6 +105,8 @@
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt
 //FILES sockwatch/snapshot/options.tsv=../src/main/resources/sockwatch/snapshot/options.tsv
 //FILES sockopt_testapp.py=../testapp/sockopt_testapp.py
+//FILES sockwatch/probe/stap/sockwatch-kfunc.stp=../stap/sockwatch-kfunc.stp
+//FILES sockwatch/probe/stap/sockwatch.stp=../stap/sockwatch.stp
 // --- end of generated block ---
 
 import sockwatch.cli.Main;

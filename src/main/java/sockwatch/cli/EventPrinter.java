@@ -62,6 +62,11 @@ public final class EventPrinter implements EventSink {
         summary.malformed();
     }
 
+    @Override
+    public void progress(String message) {
+        err.println(message);
+    }
+
     public Summary summary() {
         return summary;
     }

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +42,7 @@ import sockwatch.sys.LaunchedCommand;
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
                 "  sockwatch self-check --backend strace",
+                "  sockwatch self-check --backend stap --stap-module sockwatch_6_1_0_56_amd64.ko",
                 "  sockwatch self-check --all       # every backend and snapshot mode, as a table"})
 public final class SelfCheckCommand implements java.util.concurrent.Callable<Integer> {
     private static final int SOL_TCP = 6;
@@ -54,6 +54,10 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "probe to check: auto (default), bpftrace, strace")
     String backend;
+
+    @Option(names = "--stap-module", paramLabel = "FILE.ko",
+            description = "with the stap backend: load this module from `sockwatch stap-compile`")
+    Path stapModule;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "how long to wait for the test app's call (default: ${DEFAULT-VALUE})")
@@ -122,10 +126,12 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
         TraceRequest request = TraceRequest.launched(appProcess.pid());
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backendName, request);
-        } catch (IllegalArgumentException e) {
+            // With --all every backend is checked; a --stap-module is for the stap one only.
+            Path module = backendName.equals("stap") || backendName.equals("auto") ? stapModule : null;
+            choice = SockwatchCommand.chooseBackend(backendName, module, request);
+        } catch (UserException e) {
             appProcess.cancel();
-            throw new UserException(ExitCodes.USAGE, e.getMessage());
+            throw e;
         } catch (BackendUnavailableException e) {
             appProcess.cancel();
             return new Outcome(ExitCodes.UNAVAILABLE, "backend " + backendName + " cannot run here: " + e.oneLine());
@@ -150,7 +156,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
             } catch (BackendUnavailableException e) {
                 return new Outcome(ExitCodes.UNAVAILABLE, name + " cannot run here: " + e.oneLine());
             }
-            if (!trace.awaitArmed(Duration.ofSeconds(60))) {
+            if (!trace.awaitArmed(choice.backend().armTimeout())) {
                 String why = trace.failure();
                 return new Outcome(ExitCodes.UNAVAILABLE, name + " could not arm its probe"
                         + (why != null ? ": " + why : ""));

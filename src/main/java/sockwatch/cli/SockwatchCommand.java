@@ -3,6 +3,8 @@ package sockwatch.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import sockwatch.sys.Processes;
 /** `sockwatch [options] [-- COMMAND ARGS...]`: watch setsockopt calls live. */
 @Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpWidth = 110,
-        subcommands = {SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class},
+        subcommands = {SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class, StapCompileCommand.class},
         description = {
                 "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
                         + " setsockopt(2), as they set it: named by level, value decoded, with the kernel's answer.",
@@ -71,8 +73,13 @@ public final class SockwatchCommand implements Callable<Integer> {
     boolean tcpOnly;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "probe to use: auto (default: bpftrace, else strace for -p or a COMMAND), bpftrace, strace")
+            description = "probe to use: auto (default: the first that runs here of stap, bpftrace, and strace for -p"
+                    + " or a COMMAND), stap, bpftrace, strace")
     String backend;
+
+    @Option(names = "--stap-module", paramLabel = "FILE.ko",
+            description = "with the stap backend: load this module from `sockwatch stap-compile` instead of compiling")
+    Path stapModule;
 
     @Option(names = "--json", description = "one JSON object per event (JSON lines), see the README for the fields")
     boolean json;
@@ -121,10 +128,10 @@ public final class SockwatchCommand implements Callable<Integer> {
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {
-            choice = BackendChooser.standard().choose(backend, request);
-        } catch (IllegalArgumentException e) {
+            choice = chooseBackend(backend, stapModule, request);
+        } catch (UserException e) {
             cancel(launched);
-            throw new UserException(ExitCodes.USAGE, e.getMessage());
+            throw e;
         } catch (BackendUnavailableException e) {
             cancel(launched);
             throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
@@ -143,7 +150,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         try {
             trace = choice.backend().start(request, printer);
             session.attach(trace);
-            if (!trace.awaitArmed(Duration.ofSeconds(60))) {
+            if (!trace.awaitArmed(choice.backend().armTimeout())) {
                 String why = trace.failure();
                 if (launched != null) {
                     launched.cancel();
@@ -193,6 +200,23 @@ public final class SockwatchCommand implements Callable<Integer> {
     private static void cancel(LaunchedCommand launched) {
         if (launched != null) {
             launched.cancel();
+        }
+    }
+
+    /** The backend asked for, for this request; a --stap-module belongs to the stap backend only. */
+    static BackendChooser.Choice chooseBackend(String backend, Path stapModule, TraceRequest request)
+            throws UserException, BackendUnavailableException {
+        if (stapModule != null && !backend.equals("stap") && !backend.equals("auto")) {
+            throw new UserException(ExitCodes.USAGE, "--stap-module goes with --backend stap, not " + backend);
+        }
+        if (stapModule != null && !Files.isRegularFile(stapModule)) {
+            throw new UserException(ExitCodes.USAGE, "no module file " + stapModule
+                    + " (build one with: sockwatch stap-compile --kernel RELEASE -o FILE.ko)");
+        }
+        try {
+            return BackendChooser.standard(stapModule).choose(stapModule != null ? "stap" : backend, request);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ExitCodes.USAGE, e.getMessage());
         }
     }
 

@@ -10,4 +10,8 @@ public interface EventSink {
     /** A line of backend output that did not parse: skipped and counted, never fatal. */
     default void malformed(String line) {
     }
+
+    /** A backend's word on a slow start ("stap pass 2/5 ..."), for the user's stderr; never an event. */
+    default void progress(String message) {
+    }
 }

@@ -1,10 +1,12 @@
 package sockwatch.probe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sockwatch.probe.bpftrace.BpftraceBackend;
+import sockwatch.probe.stap.StapBackend;
 import sockwatch.probe.strace.StraceBackend;
 
 /**
@@ -20,7 +22,17 @@ public final class BackendChooser {
     }
 
     public static BackendChooser standard() {
-        return new BackendChooser(List.of(new BpftraceBackend(), new StraceBackend()));
+        return standard(null);
+    }
+
+    /**
+     * stap first: where it runs it needs no BTF and its module can be built elsewhere; on kernels without
+     * loadable modules or kprobes (or locked down) it is passed over, with the reason, for bpftrace.
+     *
+     * @param stapModule a module from `sockwatch stap-compile` for the stap backend to load; null: stap compiles
+     */
+    public static BackendChooser standard(Path stapModule) {
+        return new BackendChooser(List.of(new StapBackend(stapModule), new BpftraceBackend(), new StraceBackend()));
     }
 
     public List<String> names() {

@@ -44,11 +44,20 @@ public final class BackendProcess {
      */
     public static BackendProcess start(List<String> argv, Map<String, String> env, Consumer<String> onLine,
                                        Consumer<String> onError) throws IOException {
+        return start(argv, env, "KILL", onLine, onError);
+    }
+
+    /**
+     * As above, with the signal the child gets when sockwatch dies: KILL for a tool that cleans up by itself
+     * when killed (bpftrace), TERM for a wrapper that must pass a polite stop on (stap's module unload).
+     */
+    public static BackendProcess start(List<String> argv, Map<String, String> env, String deathSignal,
+                                       Consumer<String> onLine, Consumer<String> onError) throws IOException {
         BackendProcess bp = new BackendProcess();
         CommandLine cmd;
         if (Files.isExecutable(SETPRIV)) {
             cmd = new CommandLine(SETPRIV.toString());
-            cmd.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false);
+            cmd.addArgument("--pdeathsig", false).addArgument(deathSignal, false).addArgument("--", false);
             if (Files.isExecutable(SETSID)) {
                 // Its own session: a terminal's Ctrl-C reaches sockwatch only, which then stops the tool in order.
                 // (setsid execs in place here, so the death signal set just before still applies.)

@@ -1,5 +1,6 @@
 package sockwatch.probe;
 
+import java.time.Duration;
 import sockwatch.event.EventSink;
 
 /** A way of seeing setsockopt calls as they happen (bpftrace, strace, stap). */
@@ -18,6 +19,11 @@ public interface TraceBackend {
      * machine (strace cannot watch the whole system). Checked before {@link #checkAvailable()}.
      */
     default void checkServes(TraceRequest request) throws BackendUnavailableException {
+    }
+
+    /** How long arming may take: seconds for bpftrace, minutes when stap must first compile a module. */
+    default Duration armTimeout() {
+        return Duration.ofSeconds(60);
     }
 
     /** Starts the probe; events go to the sink from a reader thread. */

@@ -33,7 +33,15 @@ class CliErrorsTest {
                 Arguments.of(List.of("--backend", "strace"), 2,
                         "sockwatch: strace can only watch given processes (use -p PID or -- COMMAND"),
                 Arguments.of(List.of("--backend", "strace", "-c", "nginx"), 2,
-                        "sockwatch: strace can only watch given processes"));
+                        "sockwatch: strace can only watch given processes"),
+                Arguments.of(List.of("--stap-module", "/nonexistent/x.ko"), 2,
+                        "sockwatch: no module file /nonexistent/x.ko (build one with: sockwatch stap-compile"),
+                Arguments.of(List.of("--backend", "bpftrace", "--stap-module", "/nonexistent/x.ko"), 2,
+                        "sockwatch: --stap-module goes with --backend stap, not bpftrace"),
+                Arguments.of(List.of("stap-compile", "--kernel", "6.1 ; rm -rf /"), 2,
+                        "sockwatch: not a kernel release: '6.1 ; rm -rf /'"),
+                Arguments.of(List.of("stap-compile", "--tap", "nope"), 2,
+                        "sockwatch: unknown tap 'nope' (known: syscall, kfunc)"));
     }
 
     @ParameterizedTest
@@ -59,6 +67,7 @@ class CliErrorsTest {
 
     static List<Arguments> helpInvocations() {
         return List.of(Arguments.of(List.of("--help"), "sockwatch -p 1234"),
-                Arguments.of(List.of("self-check", "--help"), "sockwatch self-check --jython"));
+                Arguments.of(List.of("self-check", "--help"), "sockwatch self-check --jython"),
+                Arguments.of(List.of("stap-compile", "--help"), "sockwatch stap-compile --kernel 6.1.0-56-amd64"));
     }
 }

@@ -24,6 +24,10 @@ class DoctorTest {
         boolean btf = Files.exists(Path.of("/sys/kernel/btf/vmlinux"));
         assertTrue(r.stdout().contains("BTF " + (btf ? "yes" : "no")), r.stdout());
         assertTrue(r.stdout().contains("--backend auto picks bpftrace"), r.stdout());
+        if (!modules) {
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+stap\\s+NOT available\\s+this kernel cannot load"
+                    + " modules.*use --backend bpftrace.*")), r.stdout());
+        }
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+strace\\s+available\\s+.*")), r.stdout());
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+snapshot\\s+available\\s+pidfd_getfd.*")),
                 r.stdout());

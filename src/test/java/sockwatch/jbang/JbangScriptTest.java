@@ -51,6 +51,19 @@ class JbangScriptTest {
         }
     }
 
+    /** The taps' one source is stap/ (a sysadmin runs them there); the jar must carry exactly those files. */
+    @Test
+    void everyStapTapIsCarriedInTheJar() throws IOException {
+        List<String> listed = directives("FILES").stream().filter(f -> f.contains("=../stap/")).toList();
+        List<String> taps;
+        try (Stream<Path> files = Files.list(REPO.resolve("stap"))) {
+            taps = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".stp")).sorted().toList();
+        }
+        assertEquals(taps.stream().map(n -> "sockwatch/probe/stap/" + n + "=../stap/" + n).toList(), listed,
+                "run tools/update-jbang-sources");
+        assertTrue(taps.contains("sockwatch.stp"), taps.toString());
+    }
+
     @Test
     void dependenciesMatchThePom() throws IOException {
         String pom = Files.readString(REPO.resolve("pom.xml"));

@@ -77,7 +77,7 @@ class BackendChooserTest {
     }
 
     @Test
-    void standardPrefersBpftraceThenStrace() {
-        assertEquals(List.of("bpftrace", "strace"), BackendChooser.standard().names());
+    void standardPrefersStapThenBpftraceThenStrace() {
+        assertEquals(List.of("stap", "bpftrace", "strace"), BackendChooser.standard().names());
     }
 }
