@@ -118,7 +118,10 @@ public final class BackendProcess {
         Process p = process;
         try {
             if (p != null && p.isAlive()) {
-                p.destroy();
+                // SIGTERM through the handle: Process.destroy() would also close our ends of its pipes at once,
+                // so the tool would die of SIGPIPE on its way out and what it still had to say (events still in
+                // its buffers, end-of-run counts) would be lost without a word.
+                p.toHandle().destroy();
                 if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
