@@ -33,6 +33,7 @@
 //SOURCES ../src/main/java/sockwatch/decode/ValueDecoder.java
 //SOURCES ../src/main/java/sockwatch/decode/ValueType.java
 //SOURCES ../src/main/java/sockwatch/event/EventSink.java
+//SOURCES ../src/main/java/sockwatch/event/RepeatCount.java
 //SOURCES ../src/main/java/sockwatch/event/SetsockoptEvent.java
 //SOURCES ../src/main/java/sockwatch/event/SocketContext.java
 //SOURCES ../src/main/java/sockwatch/output/EventFormatter.java
@@ -40,6 +41,7 @@
 //SOURCES ../src/main/java/sockwatch/output/Json.java
 //SOURCES ../src/main/java/sockwatch/output/JsonFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/Printable.java
+//SOURCES ../src/main/java/sockwatch/output/RepeatView.java
 //SOURCES ../src/main/java/sockwatch/output/SocketText.java
 //SOURCES ../src/main/java/sockwatch/output/Summary.java
 //SOURCES ../src/main/java/sockwatch/output/TextFormatter.java

@@ -10,4 +10,15 @@ public interface EventSink {
     /** A line of backend output that did not parse: skipped and counted, never fatal. */
     default void malformed(String line) {
     }
+
+    /** Changes-only mode: identical calls the backend counted instead of delivering (see {@link RepeatCount}). */
+    default void repeats(RepeatCount repeats) {
+    }
+
+    /**
+     * Changes-only mode, once at the end: every repeat the backend counted, {@code total}, which is more than the
+     * {@link #repeats} it reported when it had no room left to keep them apart.
+     */
+    default void repeatsCounted(long total) {
+    }
 }

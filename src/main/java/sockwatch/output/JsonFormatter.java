@@ -38,4 +38,26 @@ public final class JsonFormatter implements EventFormatter {
         Json.object(out, o);
         return out.toString();
     }
+
+    /** Changes-only mode, at the end: one object per (process, fd, option, result) whose repeats were not shown. */
+    @Override
+    public String formatRepeats(RepeatView v) {
+        var r = v.repeats();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("repeats", r.count());
+        o.put("pid", r.pid());
+        o.put("comm", v.comm());
+        o.put("fd", r.fd());
+        o.put("level", v.levelName());
+        o.put("level_num", r.level());
+        o.put("option", v.optionName());
+        o.put("optname", r.optname());
+        o.put("ret", r.ret());
+        o.put("errno", v.errnoName());
+        o.put("ok", r.ok());
+        o.put("backend", r.backend());
+        StringBuilder out = new StringBuilder(200);
+        Json.object(out, o);
+        return out.toString();
+    }
 }

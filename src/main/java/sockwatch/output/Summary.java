@@ -16,6 +16,41 @@ public final class Summary {
     private long events;
     private long lost;
     private long malformed;
+    private boolean changesOnly;
+    private long repeatsShown;
+    private long repeatsReported;
+    private long repeatsCounted;
+    private boolean repeatsComplete;
+
+    /** Changes-only mode: the summary also accounts for the repeats the backend counted instead of showing. */
+    public synchronized Summary changesOnly() {
+        changesOnly = true;
+        return this;
+    }
+
+    /** Repeats that passed the filters: added to their option's call count (and failures). */
+    public synchronized void repeats(RepeatView v) {
+        repeatsShown += v.repeats().count();
+        ProcessStats p = processes.computeIfAbsent(v.repeats().pid(), ProcessStats::new);
+        if (p.comm == null) {
+            p.comm = v.comm();
+        }
+        p.options.computeIfAbsent(v.optionLabel() + " (" + v.levelLabel() + ")", k -> new OptionStats()).add(v);
+    }
+
+    /**
+     * The backend's end-of-run report: {@code reported} repeats it told apart by key (before sockwatch's filters)
+     * out of {@code counted} in all.
+     */
+    public synchronized void repeatsReported(long reported, long counted) {
+        repeatsReported += reported;
+        repeatsCounted += counted;
+        repeatsComplete = true;
+    }
+
+    public synchronized long repeats() {
+        return repeatsShown;
+    }
 
     public synchronized void add(EventView v) {
         events++;
@@ -41,6 +76,18 @@ public final class Summary {
     public synchronized String render() {
         StringBuilder out = new StringBuilder();
         out.append("Summary: ").append(events).append(events == 1 ? " event" : " events");
+        if (changesOnly) {
+            if (!repeatsComplete) {
+                out.append(" (changes only: the probe did not report its repeat counts, so they are missing)");
+            } else {
+                out.append(" (changes only), ").append(repeatsShown).append(repeatsShown == 1 ? " repeat" : " repeats")
+                        .append(" counted in the kernel and not shown");
+                if (repeatsCounted > repeatsReported) {
+                    out.append(", ").append(repeatsCounted - repeatsReported).append(" more repeats the probe had no "
+                            + "room to attribute (the counts below miss them)");
+                }
+            }
+        }
         out.append(", ").append(processes.size()).append(processes.size() == 1 ? " process" : " processes");
         if (lost > 0) {
             out.append(", ").append(lost).append(" LOST by the backend (the counts below miss them)");
@@ -75,6 +122,10 @@ public final class Summary {
             options.forEach((name, s) -> {
                 out.append("    ").append(name).append(" ".repeat(width - name.length()));
                 out.append("  set ").append(s.count).append('x');
+                if (s.repeats > 0) {
+                    out.append(" (").append(s.repeats).append(s.repeats == 1 ? " repeat" : " repeats")
+                            .append(" not shown)");
+                }
                 if (s.finalValue != null) {
                     out.append(", final ").append(s.finalValue);
                 }
@@ -92,8 +143,9 @@ public final class Summary {
 
     private static final class OptionStats {
         long count;
+        long repeats;
         String finalValue;
-        final Map<String, Integer> failures = new TreeMap<>();
+        final Map<String, Long> failures = new TreeMap<>();
         final TreeSet<Integer> fds = new TreeSet<>();
 
         void add(EventView v) {
@@ -103,7 +155,17 @@ public final class Summary {
                 Boolean enabled = v.value().enabled();
                 finalValue = enabled != null ? (enabled ? "on" : "off") : v.value().text();
             } else {
-                failures.merge(v.errnoName(), 1, Integer::sum);
+                failures.merge(v.errnoName(), 1L, Long::sum);
+            }
+        }
+
+        /** Repeats are identical to a call already added, so the final value stays; only the counts grow. */
+        void add(RepeatView v) {
+            count += v.repeats().count();
+            repeats += v.repeats().count();
+            fds.add(v.repeats().fd());
+            if (!v.repeats().ok()) {
+                failures.merge(v.errnoName(), v.repeats().count(), Long::sum);
             }
         }
     }

@@ -4,12 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sockwatch.event.EventSink;
+import sockwatch.event.RepeatCount;
 import sockwatch.decode.Endpoints;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 
 /**
  * Reads the lines setsockopt.bt prints (see its header) and bpftrace's own "Lost N events" notices.
+ * In changes-only mode also the repeat counts it prints at the end ({@code @repeats[pid, fd, level, optname,
+ * ret]: count}, {@code @repeats_total: count}, then {@code SW1 END}); map lines after that marker are bpftrace's
+ * own dump of cleared maps at exit, and are ignored.
  * Anything else is either bpftrace chatter (blank lines at exit) or, if it starts like ours, counted as malformed.
  */
 public final class BpftraceLineParser {
@@ -18,13 +22,18 @@ public final class BpftraceLineParser {
             "SW1 (\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) \\[((?:\\\\x[0-9a-f]{2})*)\\] \\[((?:\\\\x[0-9a-f]{2})*)\\]"
                     + "((?: -?\\d+){16})");
     private static final Pattern LOST = Pattern.compile("Lost (\\d+) events");
+    private static final Pattern REPEATS = Pattern.compile(
+            "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
+    private static final Pattern REPEATS_TOTAL = Pattern.compile("@repeats_total: (\\d+)");
     private static final String READY = "SW1 READY";
     private static final String ROOT_EXIT = "SW1 EXIT ";
+    private static final String END = "SW1 END";
 
     /** What a line meant beyond the events it carried. */
-    public enum Control { NONE, READY, ROOT_EXITED }
+    public enum Control { NONE, READY, ROOT_EXITED, END }
 
     private final long wallMinusMonotonicNanos;
+    private boolean ended;
 
     /** @param wallMinusMonotonicNanos wall clock minus CLOCK_MONOTONIC, to turn bpftrace's nsecs into wall time */
     public BpftraceLineParser(long wallMinusMonotonicNanos) {
@@ -38,6 +47,14 @@ public final class BpftraceLineParser {
         }
         if (line.startsWith(ROOT_EXIT)) {
             return Control.ROOT_EXITED;
+        }
+        if (line.startsWith("@")) {
+            repeats(line, sink);
+            return Control.NONE;
+        }
+        if (line.equals(END)) {
+            ended = true;
+            return Control.END;
         }
         Matcher m = EVENT.matcher(line);
         if (m.matches()) {
@@ -55,6 +72,29 @@ public final class BpftraceLineParser {
             sink.malformed(line);
         }
         return Control.NONE;
+    }
+
+    private void repeats(String line, EventSink sink) {
+        if (ended) {
+            return;
+        }
+        try {
+            Matcher m = REPEATS.matcher(line);
+            if (m.matches()) {
+                sink.repeats(new RepeatCount(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)),
+                        Long.parseLong(m.group(6)), BACKEND));
+                return;
+            }
+            Matcher total = REPEATS_TOTAL.matcher(line);
+            if (total.matches()) {
+                sink.repeatsCounted(Long.parseLong(total.group(1)));
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // fall through: counted as malformed
+        }
+        sink.malformed(line);
     }
 
     private SetsockoptEvent toEvent(Matcher m) {
