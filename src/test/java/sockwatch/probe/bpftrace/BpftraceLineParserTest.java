@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 import sockwatch.support.Fixtures;
@@ -129,6 +130,43 @@ class BpftraceLineParserTest {
     void rootExitMarkerIsRecognised() {
         assertEquals(BpftraceLineParser.Control.ROOT_EXITED, parser.accept("SW1 EXIT 4242", sink));
         assertEquals(0, sink.events.size());
+    }
+
+    /** Changes-only mode, recorded: only the changes come as events, the repeats as exact counts at the end. */
+    @Test
+    void changesOnlyRunGivesTheChangesAndExactRepeatCounts() throws Exception {
+        List<BpftraceLineParser.Control> controls = new java.util.ArrayList<>();
+        for (String line : Fixtures.lines("bpftrace-changes-only.txt")) {
+            controls.add(parser.accept(line, sink));
+        }
+        assertTrue(controls.contains(BpftraceLineParser.Control.END), "the END marker is recognised");
+        assertEquals(List.of(), sink.malformed);
+        assertEquals(List.of("6/1=01000000", "6/1=00000000", "1/13=0100000005000000", "6/13=6e6f73756368",
+                "6/1=01000000"), sink.events.stream().map(e -> e.level() + "/" + e.optname() + "=" + e.rawHex())
+                .toList());
+        assertEquals(-2, sink.events.get(3).ret());
+        assertEquals(List.of(new RepeatCount(1037, 3, 1, 13, 0, 1, "bpftrace"),
+                new RepeatCount(1037, 3, 6, 13, -2, 2, "bpftrace"),
+                new RepeatCount(1037, 3, 6, 1, 0, 10000, "bpftrace")), sink.repeats);
+        // the "@repeats_total: 0" that bpftrace prints after END (its dump of the cleared map) is not taken
+        assertEquals(List.of(10003L), sink.repeatsCounted);
+    }
+
+    @Test
+    void repeatLinesWithNegativeResultsAndBigCountsParse() {
+        parser.accept("@repeats[4242, 17, 41, 49, -22]: 123456789012", sink);
+        assertEquals(List.of(new RepeatCount(4242, 17, 41, 49, -22, 123456789012L, "bpftrace")), sink.repeats);
+        assertEquals(22, sink.repeats.get(0).errno());
+    }
+
+    @Test
+    void unknownOrBrokenMapLinesAreMalformedNotFatal() {
+        parser.accept("@repeats[1, 2, 3]: 4", sink);
+        parser.accept("@repeats[1, 2, 3, 4, 5]: x", sink);
+        parser.accept("@something_else: 3", sink);
+        parser.accept("@repeats[99999999999, 2, 3, 4, 5]: 1", sink);
+        assertEquals(4, sink.malformed.size());
+        assertEquals(List.of(), sink.repeats);
     }
 
     @Test
