@@ -31,6 +31,10 @@ public final class EventPrinter implements EventSink {
     private Map<RepeatKey, Boolean> shownKeys;
     private Map<Integer, byte[]> comms;
     private long repeatsReported;
+    /** Lines held back until the backend's burst ends (see {@link EventSink#endOfBatch()}). */
+    private final StringBuilder pending = new StringBuilder();
+    private boolean batching;
+    private static final int PENDING_MAX = 1 << 16;
 
     private record RepeatKey(int pid, int fd, int level, int optname) {
     }
@@ -74,11 +78,45 @@ public final class EventPrinter implements EventSink {
         }
         EventView view = EventView.of(event, table);
         summary.add(view);
-        String line = formatter.format(view);
+        emit(formatter.format(view));
+        observer.accept(view);
+    }
+
+    /** One line to stdout: at once, or (once the backend batches) with the rest of its burst. */
+    private void emit(String line) {
+        synchronized (pending) {
+            if (batching) {
+                pending.append(line).append('\n');
+                if (pending.length() >= PENDING_MAX) {
+                    flush();
+                }
+                return;
+            }
+        }
         synchronized (out) {
             out.println(line);
         }
-        observer.accept(view);
+    }
+
+    @Override
+    public void endOfBatch() {
+        synchronized (pending) {
+            batching = true;
+        }
+        flush();
+    }
+
+    /** Writes what is held back, in one write. */
+    public void flush() {
+        synchronized (pending) {
+            if (pending.length() > 0) {
+                synchronized (out) {
+                    out.print(pending);
+                    out.flush();
+                }
+                pending.setLength(0);
+            }
+        }
     }
 
     @Override
@@ -116,9 +154,7 @@ public final class EventPrinter implements EventSink {
         summary.repeats(view);
         String line = formatter.formatRepeats(view);
         if (line != null) {
-            synchronized (out) {
-                out.println(line);
-            }
+            emit(line);
         }
     }
 

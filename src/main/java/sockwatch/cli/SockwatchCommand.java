@@ -249,6 +249,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             if (trace != null) {
                 trace.close();
             }
+            printer.flush();
         }
     }
 }

@@ -7,6 +7,14 @@ public interface EventSink {
     /** The backend says it dropped events (bpftrace's "Lost N events"); counted and surfaced, never hidden. */
     void lost(long count);
 
+    /**
+     * The backend has delivered everything it had read so far (its pipe is momentarily drained). A sink may hold
+     * its output until then, to write a burst of events at once; a backend that never calls this gets every event
+     * written as it comes.
+     */
+    default void endOfBatch() {
+    }
+
     /** A line of backend output that did not parse: skipped and counted, never fatal. */
     default void malformed(String line) {
     }

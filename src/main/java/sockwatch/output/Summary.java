@@ -35,7 +35,7 @@ public final class Summary {
         if (p.comm == null) {
             p.comm = v.comm();
         }
-        p.options.computeIfAbsent(v.optionLabel() + " (" + v.levelLabel() + ")", k -> new OptionStats()).add(v);
+        p.option(v.repeats().level(), v.repeats().optname(), v.optionLabel(), v.levelLabel()).add(v);
     }
 
     /**
@@ -105,7 +105,8 @@ public final class Summary {
     private static final class ProcessStats {
         final int pid;
         String comm;
-        final Map<String, OptionStats> options = new LinkedHashMap<>();
+        /** By (level, optname); the label is made once per option, not per event. */
+        final Map<Long, OptionStats> options = new LinkedHashMap<>();
 
         ProcessStats(int pid) {
             this.pid = pid;
@@ -113,13 +114,23 @@ public final class Summary {
 
         void add(EventView v) {
             comm = v.comm();
-            options.computeIfAbsent(v.optionLabel() + " (" + v.levelLabel() + ")", k -> new OptionStats()).add(v);
+            option(v.event().level(), v.event().optname(), v.optionLabel(), v.levelLabel()).add(v);
+        }
+
+        OptionStats option(int level, int optname, String optionLabel, String levelLabel) {
+            OptionStats s = options.get(((long) level << 32) | (optname & 0xffffffffL));
+            if (s == null) {
+                s = new OptionStats(optionLabel + " (" + levelLabel + ")");
+                options.put(((long) level << 32) | (optname & 0xffffffffL), s);
+            }
+            return s;
         }
 
         void render(StringBuilder out) {
             out.append("  PID ").append(pid).append(" '").append(comm).append("':\n");
-            int width = options.keySet().stream().mapToInt(String::length).max().orElse(0);
-            options.forEach((name, s) -> {
+            int width = options.values().stream().mapToInt(o -> o.label.length()).max().orElse(0);
+            options.values().forEach(s -> {
+                String name = s.label;
                 out.append("    ").append(name).append(" ".repeat(width - name.length()));
                 out.append("  set ").append(s.count).append('x');
                 if (s.repeats > 0) {
@@ -142,15 +153,24 @@ public final class Summary {
     }
 
     private static final class OptionStats {
+        final String label;
         long count;
         long repeats;
         String finalValue;
         final Map<String, Long> failures = new TreeMap<>();
         final TreeSet<Integer> fds = new TreeSet<>();
+        private int lastFd = -1;
+
+        OptionStats(String label) {
+            this.label = label;
+        }
 
         void add(EventView v) {
             count++;
-            fds.add(v.event().fd());
+            if (v.event().fd() != lastFd) {
+                lastFd = v.event().fd();
+                fds.add(lastFd);
+            }
             if (v.event().ok()) {
                 Boolean enabled = v.value().enabled();
                 finalValue = enabled != null ? (enabled ? "on" : "off") : v.value().text();

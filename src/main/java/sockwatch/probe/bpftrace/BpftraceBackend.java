@@ -108,7 +108,7 @@ public final class BpftraceBackend implements TraceBackend {
                         }
                     },
                     line -> {
-                    });
+                    }, sink::endOfBatch);
             return new Running(process, armed, rootExited);
         } catch (IOException e) {
             throw new BackendUnavailableException("could not start bpftrace: " + e.getMessage(), null);
