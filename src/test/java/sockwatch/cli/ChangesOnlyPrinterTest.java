@@ -52,7 +52,7 @@ class ChangesOnlyPrinterTest {
         assertEquals(10000, nodelay.get("repeats").getAsLong());
         assertEquals("TCP_NODELAY", nodelay.get("option").getAsString());
         assertEquals("SOL_TCP", nodelay.get("level").getAsString());
-        assertEquals(1037, nodelay.get("pid").getAsInt());
+        assertEquals(19019, nodelay.get("pid").getAsInt());
         assertEquals("python3", nodelay.get("comm").getAsString());
         assertEquals(3, nodelay.get("fd").getAsInt());
         assertTrue(nodelay.get("ok").getAsBoolean());

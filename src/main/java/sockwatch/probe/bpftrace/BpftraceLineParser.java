@@ -17,7 +17,10 @@ import sockwatch.event.SocketContext;
  */
 public final class BpftraceLineParser {
     static final String BACKEND = "bpftrace";
-    private static final String EVENT_PREFIX = "SW1 ";
+    /** The probe's event line: numbers only (see setsockopt.bt). */
+    private static final String EVENT_PREFIX = "SW2 ";
+    /** The earlier form, process name and value as %rx hex (bpftrace formats those slowly); still read. */
+    private static final String EVENT_PREFIX_HEX = "SW1 ";
     private static final Pattern LOST = Pattern.compile("Lost (\\d+) events");
     private static final Pattern REPEATS = Pattern.compile(
             "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
@@ -53,10 +56,10 @@ public final class BpftraceLineParser {
             ended = true;
             return Control.END;
         }
-        if (line.startsWith(EVENT_PREFIX)) {
+        if (line.startsWith(EVENT_PREFIX) || line.startsWith(EVENT_PREFIX_HEX)) {
             SetsockoptEvent event;
             try {
-                event = toEvent(line);
+                event = line.startsWith(EVENT_PREFIX) ? toEvent(line) : toEventHex(line);
             } catch (NumberFormatException | IndexOutOfBoundsException e) {
                 event = null;
             }
@@ -104,8 +107,8 @@ public final class BpftraceLineParser {
      * {@code SW1 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> [<comm %rx>] [<value %rx>] <16 numbers>}.
      * Returns null when the line does not have exactly that shape.
      */
-    private SetsockoptEvent toEvent(String line) {
-        Scan s = new Scan(line, EVENT_PREFIX.length());
+    private SetsockoptEvent toEventHex(String line) {
+        Scan s = new Scan(line, EVENT_PREFIX_HEX.length());
         int start = s.pos;
         if (!s.digits()) {
             return null;
@@ -136,6 +139,72 @@ public final class BpftraceLineParser {
         }
         return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
                 value, ret, BACKEND, socket(f));
+    }
+
+    /**
+     * {@code SW2 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> <comm word 0> <comm word 1> <n> <k>
+     * <k value words> <16 numbers>}: the process name as two little-endian words, the first n value bytes as k
+     * little-endian words (word i: bytes 8i..8i+7; a last partial word: the 8 bytes ending at n; under 8 bytes: the
+     * low n bytes of word 0). Returns null when the line does not have exactly that shape.
+     */
+    private SetsockoptEvent toEvent(String line) {
+        Scan s = new Scan(line, EVENT_PREFIX.length());
+        int start = s.pos;
+        if (!s.digits()) {
+            return null;
+        }
+        long ktime = Long.parseUnsignedLong(line, start, s.pos, 10);
+        int pid = s.spaceInt();
+        int tid = s.spaceInt();
+        int fd = s.spaceInt();
+        int level = s.spaceInt();
+        int optname = s.spaceInt();
+        int optlen = s.spaceInt();
+        long ret = s.spaceLong();
+        long comm0 = s.spaceUnsigned();
+        long comm1 = s.spaceUnsigned();
+        int n = s.spaceInt();
+        int k = s.spaceInt();
+        if (n < 0 || n > 64 || k < 0 || k > 8 || (n + 7) / 8 > k) {
+            return null;
+        }
+        byte[] value = new byte[n];
+        for (int i = 0; i < k; i++) {
+            long w = s.spaceUnsigned();
+            int at = 8 * i;
+            if (at + 8 <= n) {
+                putLong(value, at, w, 8);
+            } else if (at < n) {
+                if (n >= 8) {
+                    putLong(value, n - 8, w, 8);
+                } else {
+                    putLong(value, 0, w, n);
+                }
+            }
+        }
+        long[] f = new long[16];
+        for (int i = 0; i < 16; i++) {
+            f[i] = s.spaceLong();
+        }
+        if (s.pos != line.length()) {
+            return null;
+        }
+        byte[] comm = new byte[16];
+        putLong(comm, 0, comm0, 8);
+        putLong(comm, 8, comm1, 8);
+        comm = untilNul(comm);
+        if (value.length > Math.max(optlen, 0)) {
+            value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
+        }
+        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
+                value, ret, BACKEND, socket(f));
+    }
+
+    /** The low {@code count} bytes of w, little-endian, at {@code at}. */
+    private static void putLong(byte[] b, int at, long w, int count) {
+        for (int i = 0; i < count; i++) {
+            b[at + i] = (byte) (w >>> (8 * i));
+        }
     }
 
     /** A cursor over one line; every read checks the shape and throws NumberFormatException when it is wrong. */
@@ -181,6 +250,18 @@ public final class BpftraceLineParser {
         long spaceLong() {
             int from = number();
             return Long.parseLong(s, from, pos, 10);
+        }
+
+        /** " [0-9]+" as an unsigned 64-bit number */
+        long spaceUnsigned() {
+            if (pos >= s.length() || s.charAt(pos) != ' ') {
+                throw new NumberFormatException("expected a space at " + pos);
+            }
+            int from = ++pos;
+            if (!digits()) {
+                throw new NumberFormatException("expected a number at " + from);
+            }
+            return Long.parseUnsignedLong(s, from, pos, 10);
         }
 
         /** " [(\\x[0-9a-f]{2})*]" as bytes, or null when it is not that. */
