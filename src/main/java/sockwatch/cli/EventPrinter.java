@@ -1,14 +1,19 @@
 package sockwatch.cli;
 
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import sockwatch.decode.OptionTable;
 import sockwatch.event.EventSink;
+import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.output.EventFormatter;
 import sockwatch.output.EventView;
+import sockwatch.output.RepeatView;
 import sockwatch.output.Summary;
 import sockwatch.sys.ProcSockets;
+import sockwatch.sys.Processes;
 
 /**
  * The sink every backend feeds while watching: filters, decodes, prints one line per event, counts for the
@@ -22,6 +27,17 @@ public final class EventPrinter implements EventSink {
     private final PrintStream err;
     private final Summary summary = new Summary();
     private final Consumer<EventView> observer;
+    /** Changes-only mode: what the filters said about the last shown call per key, and each process's name. */
+    private Map<RepeatKey, Boolean> shownKeys;
+    private Map<Integer, byte[]> comms;
+    private long repeatsReported;
+    /** Lines held back until the backend's burst ends (see {@link EventSink#endOfBatch()}). */
+    private final StringBuilder pending = new StringBuilder();
+    private boolean batching;
+    private static final int PENDING_MAX = 1 << 16;
+
+    private record RepeatKey(int pid, int fd, int level, int optname) {
+    }
 
     public EventPrinter(EventFilter filter, EventFormatter formatter, OptionTable table, PrintStream out,
                         PrintStream err, Consumer<EventView> observer) {
@@ -33,22 +49,74 @@ public final class EventPrinter implements EventSink {
         this.observer = observer;
     }
 
+    /**
+     * Changes-only mode: the backend delivers only changes and reports the repeats at the end; they are filtered
+     * like the calls they repeat and added to the summary.
+     */
+    public synchronized EventPrinter changesOnly() {
+        shownKeys = new HashMap<>();
+        comms = new HashMap<>();
+        summary.changesOnly();
+        return this;
+    }
+
     @Override
     public void event(SetsockoptEvent event) {
         if (!event.socket().known()) {
             // The backend could not see the socket: look now, while the process most likely still has it.
             event = event.withSocket(ProcSockets.resolve(event.pid(), event.fd()));
         }
-        if (!filter.test(event)) {
+        boolean wanted = filter.test(event);
+        if (shownKeys != null) {
+            synchronized (this) {
+                shownKeys.put(new RepeatKey(event.pid(), event.fd(), event.level(), event.optname()), wanted);
+                comms.put(event.pid(), event.comm());
+            }
+        }
+        if (!wanted) {
             return;
         }
         EventView view = EventView.of(event, table);
         summary.add(view);
-        String line = formatter.format(view);
+        emit(formatter.format(view));
+        observer.accept(view);
+    }
+
+    /** One line to stdout: at once, or (once the backend batches) with the rest of its burst. */
+    private void emit(String line) {
+        synchronized (pending) {
+            if (batching) {
+                pending.append(line).append('\n');
+                if (pending.length() >= PENDING_MAX) {
+                    flush();
+                }
+                return;
+            }
+        }
         synchronized (out) {
             out.println(line);
         }
-        observer.accept(view);
+    }
+
+    @Override
+    public void endOfBatch() {
+        synchronized (pending) {
+            batching = true;
+        }
+        flush();
+    }
+
+    /** Writes what is held back, in one write. */
+    public void flush() {
+        synchronized (pending) {
+            if (pending.length() > 0) {
+                synchronized (out) {
+                    out.print(pending);
+                    out.flush();
+                }
+                pending.setLength(0);
+            }
+        }
     }
 
     @Override
@@ -65,6 +133,39 @@ public final class EventPrinter implements EventSink {
     @Override
     public void progress(String message) {
         err.println(message);
+    }
+
+    @Override
+    public void repeats(RepeatCount r) {
+        RepeatView view;
+        synchronized (this) {
+            repeatsReported += r.count();
+            if (shownKeys == null) {
+                return;
+            }
+            Boolean wanted = shownKeys.get(new RepeatKey(r.pid(), r.fd(), r.level(), r.optname()));
+            byte[] comm = comms.get(r.pid());
+            if (wanted == null) {
+                // its first call was never delivered (lost): judge it as that call would have been
+                comm = comm != null ? comm : Processes.comm(r.pid()).orElse(new byte[0]);
+                wanted = filter.test(new SetsockoptEvent(0, r.pid(), r.pid(), comm, r.fd(), r.level(), r.optname(),
+                        0, new byte[0], r.ret(), r.backend(), ProcSockets.resolve(r.pid(), r.fd())));
+            }
+            if (!wanted) {
+                return;
+            }
+            view = RepeatView.of(r, comm, table);
+        }
+        summary.repeats(view);
+        String line = formatter.formatRepeats(view);
+        if (line != null) {
+            emit(line);
+        }
+    }
+
+    @Override
+    public synchronized void repeatsCounted(long total) {
+        summary.repeatsReported(repeatsReported, total);
     }
 
     public Summary summary() {

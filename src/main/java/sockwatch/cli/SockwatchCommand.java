@@ -50,6 +50,7 @@ import sockwatch.sys.Processes;
                 "  sockwatch -o TCP_NODELAY -o SO_KEEPALIVE   # only these options",
                 "  sockwatch --level SOL_TCP --duration 30    # TCP-level options, for 30 seconds",
                 "  sockwatch --tcp -c java               # calls on TCP sockets of java processes",
+                "  sockwatch --changes-only -p 1234      # a busy server: only changes, repeats counted in the kernel",
                 "  sockwatch --json -- curl -s http://127.0.0.1:8080/   # launch curl, JSON lines",
                 "  sockwatch -- python3 app.py           # launch a program and watch it and its children"})
 public final class SockwatchCommand implements Callable<Integer> {
@@ -71,6 +72,11 @@ public final class SockwatchCommand implements Callable<Integer> {
 
     @Option(names = "--tcp", description = "only calls on TCP sockets (filtered in the probe where it can)")
     boolean tcpOnly;
+
+    @Option(names = "--changes-only", description = "show a call only when it changes something: the first call on each"
+            + " socket and option, then only calls with a different value or result. Identical repeats are counted in"
+            + " the kernel (cheap, never lost) and their counts shown in the summary (and as JSON records with --json)")
+    boolean changesOnly;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "probe to use: auto (default: the first that runs here of stap, bpftrace, and strace for -p"
@@ -124,7 +130,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             }
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
-                : new TraceRequest(pids, false)).tcpOnly(tcpOnly);
+                : new TraceRequest(pids, false)).tcpOnly(tcpOnly).changesOnly(changesOnly);
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {
@@ -136,6 +142,11 @@ public final class SockwatchCommand implements Callable<Integer> {
             cancel(launched);
             throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
         }
+        if (changesOnly && !choice.backend().countsRepeats()) {
+            cancel(launched);
+            throw new UserException(ExitCodes.UNAVAILABLE, "--changes-only needs a backend that counts repeats in the"
+                    + " kernel (bpftrace); " + choice.backend().name() + " cannot");
+        }
 
         PrintStream out = Console.stdout();
         PrintStream err = System.err;
@@ -143,6 +154,9 @@ public final class SockwatchCommand implements Callable<Integer> {
                 tcpOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
         });
+        if (changesOnly) {
+            printer.changesOnly();
+        }
 
         Session session = new Session(printer, err, noSummary);
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
@@ -241,7 +255,8 @@ public final class SockwatchCommand implements Callable<Integer> {
         String until = launched != null ? "Ends when it exits, or Ctrl-C."
                 : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
         return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
-                + "). " + until;
+                + ")" + (changesOnly ? ", changes only (identical repeats are counted, shown in the summary)" : "")
+                + ". " + until;
     }
 
     /** Stops the probe once, from the main thread or the Ctrl-C hook, and prints the summary. */
@@ -282,6 +297,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             if (trace != null) {
                 trace.close();
             }
+            printer.flush();
         }
     }
 }

@@ -7,11 +7,30 @@ public interface EventSink {
     /** The backend says it dropped events (bpftrace's "Lost N events"); counted and surfaced, never hidden. */
     void lost(long count);
 
+    /**
+     * The backend has delivered everything it had read so far (its pipe is momentarily drained). A sink may hold
+     * its output until then, to write a burst of events at once; a backend that never calls this gets every event
+     * written as it comes.
+     */
+    default void endOfBatch() {
+    }
+
     /** A line of backend output that did not parse: skipped and counted, never fatal. */
     default void malformed(String line) {
     }
 
     /** A backend's word on a slow start ("stap pass 2/5 ..."), for the user's stderr; never an event. */
     default void progress(String message) {
+    }
+
+    /** Changes-only mode: identical calls the backend counted instead of delivering (see {@link RepeatCount}). */
+    default void repeats(RepeatCount repeats) {
+    }
+
+    /**
+     * Changes-only mode, once at the end: every repeat the backend counted, {@code total}, which is more than the
+     * {@link #repeats} it reported when it had no room left to keep them apart.
+     */
+    default void repeatsCounted(long total) {
     }
 }

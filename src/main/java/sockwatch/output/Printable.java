@@ -1,9 +1,5 @@
 package sockwatch.output;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,6 +13,10 @@ public final class Printable {
     }
 
     public static String of(byte[] bytes) {
+        if (plainAscii(bytes)) {
+            // the common case (every event's process name): nothing to escape
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         StringBuilder out = new StringBuilder(bytes.length + 8);
         int i = 0;
         while (i < bytes.length) {
@@ -46,6 +46,15 @@ public final class Printable {
         return out.toString();
     }
 
+    private static boolean plainAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0x20 || b == 0x7f || b == '\\') {   // negative: not ASCII
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void appendAscii(StringBuilder out, int b) {
         switch (b) {
             case '\\' -> out.append("\\\\");
@@ -66,21 +75,27 @@ public final class Printable {
         out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
     }
 
-    /** Length of a well-formed UTF-8 sequence starting at i, or 0 when the bytes there are not one. */
+    /**
+     * Length of a well-formed UTF-8 sequence starting at i, or 0 when the bytes there are not one: no overlong
+     * forms, no surrogates, nothing above U+10FFFF (what a strict decoder accepts). Checked by hand, without
+     * exceptions, because hostile names reach here on every event.
+     */
     private static int utf8SequenceLength(byte[] bytes, int i) {
         int b = bytes[i] & 0xff;
         int len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
-        if (len == 0 || i + len > bytes.length) {
+        if (len == 0 || b < 0xc2 || b > 0xf4 || i + len > bytes.length) {
             return 0;
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            decoder.decode(ByteBuffer.wrap(bytes, i, len));
-            return len;
-        } catch (CharacterCodingException e) {
+        for (int k = 1; k < len; k++) {
+            if ((bytes[i + k] & 0xc0) != 0x80) {
+                return 0;
+            }
+        }
+        int second = bytes[i + 1] & 0xff;
+        if ((b == 0xe0 && second < 0xa0) || (b == 0xed && second > 0x9f)
+                || (b == 0xf0 && second < 0x90) || (b == 0xf4 && second > 0x8f)) {
             return 0;
         }
+        return len;
     }
 }

@@ -16,6 +16,41 @@ public final class Summary {
     private long events;
     private long lost;
     private long malformed;
+    private boolean changesOnly;
+    private long repeatsShown;
+    private long repeatsReported;
+    private long repeatsCounted;
+    private boolean repeatsComplete;
+
+    /** Changes-only mode: the summary also accounts for the repeats the backend counted instead of showing. */
+    public synchronized Summary changesOnly() {
+        changesOnly = true;
+        return this;
+    }
+
+    /** Repeats that passed the filters: added to their option's call count (and failures). */
+    public synchronized void repeats(RepeatView v) {
+        repeatsShown += v.repeats().count();
+        ProcessStats p = processes.computeIfAbsent(v.repeats().pid(), ProcessStats::new);
+        if (p.comm == null) {
+            p.comm = v.comm();
+        }
+        p.option(v.repeats().level(), v.repeats().optname(), v.optionLabel(), v.levelLabel()).add(v);
+    }
+
+    /**
+     * The backend's end-of-run report: {@code reported} repeats it told apart by key (before sockwatch's filters)
+     * out of {@code counted} in all.
+     */
+    public synchronized void repeatsReported(long reported, long counted) {
+        repeatsReported += reported;
+        repeatsCounted += counted;
+        repeatsComplete = true;
+    }
+
+    public synchronized long repeats() {
+        return repeatsShown;
+    }
 
     public synchronized void add(EventView v) {
         events++;
@@ -41,6 +76,18 @@ public final class Summary {
     public synchronized String render() {
         StringBuilder out = new StringBuilder();
         out.append("Summary: ").append(events).append(events == 1 ? " event" : " events");
+        if (changesOnly) {
+            if (!repeatsComplete) {
+                out.append(" (changes only: the probe did not report its repeat counts, so they are missing)");
+            } else {
+                out.append(" (changes only), ").append(repeatsShown).append(repeatsShown == 1 ? " repeat" : " repeats")
+                        .append(" counted in the kernel and not shown");
+                if (repeatsCounted > repeatsReported) {
+                    out.append(", ").append(repeatsCounted - repeatsReported).append(" more repeats the probe had no "
+                            + "room to attribute (the counts below miss them)");
+                }
+            }
+        }
         out.append(", ").append(processes.size()).append(processes.size() == 1 ? " process" : " processes");
         if (lost > 0) {
             out.append(", ").append(lost).append(" LOST by the backend (the counts below miss them)");
@@ -58,7 +105,8 @@ public final class Summary {
     private static final class ProcessStats {
         final int pid;
         String comm;
-        final Map<String, OptionStats> options = new LinkedHashMap<>();
+        /** By (level, optname); the label is made once per option, not per event. */
+        final Map<Long, OptionStats> options = new LinkedHashMap<>();
 
         ProcessStats(int pid) {
             this.pid = pid;
@@ -66,15 +114,29 @@ public final class Summary {
 
         void add(EventView v) {
             comm = v.comm();
-            options.computeIfAbsent(v.optionLabel() + " (" + v.levelLabel() + ")", k -> new OptionStats()).add(v);
+            option(v.event().level(), v.event().optname(), v.optionLabel(), v.levelLabel()).add(v);
+        }
+
+        OptionStats option(int level, int optname, String optionLabel, String levelLabel) {
+            OptionStats s = options.get(((long) level << 32) | (optname & 0xffffffffL));
+            if (s == null) {
+                s = new OptionStats(optionLabel + " (" + levelLabel + ")");
+                options.put(((long) level << 32) | (optname & 0xffffffffL), s);
+            }
+            return s;
         }
 
         void render(StringBuilder out) {
             out.append("  PID ").append(pid).append(" '").append(comm).append("':\n");
-            int width = options.keySet().stream().mapToInt(String::length).max().orElse(0);
-            options.forEach((name, s) -> {
+            int width = options.values().stream().mapToInt(o -> o.label.length()).max().orElse(0);
+            options.values().forEach(s -> {
+                String name = s.label;
                 out.append("    ").append(name).append(" ".repeat(width - name.length()));
                 out.append("  set ").append(s.count).append('x');
+                if (s.repeats > 0) {
+                    out.append(" (").append(s.repeats).append(s.repeats == 1 ? " repeat" : " repeats")
+                            .append(" not shown)");
+                }
                 if (s.finalValue != null) {
                     out.append(", final ").append(s.finalValue);
                 }
@@ -91,19 +153,39 @@ public final class Summary {
     }
 
     private static final class OptionStats {
+        final String label;
         long count;
+        long repeats;
         String finalValue;
-        final Map<String, Integer> failures = new TreeMap<>();
+        final Map<String, Long> failures = new TreeMap<>();
         final TreeSet<Integer> fds = new TreeSet<>();
+        private int lastFd = -1;
+
+        OptionStats(String label) {
+            this.label = label;
+        }
 
         void add(EventView v) {
             count++;
-            fds.add(v.event().fd());
+            if (v.event().fd() != lastFd) {
+                lastFd = v.event().fd();
+                fds.add(lastFd);
+            }
             if (v.event().ok()) {
                 Boolean enabled = v.value().enabled();
                 finalValue = enabled != null ? (enabled ? "on" : "off") : v.value().text();
             } else {
-                failures.merge(v.errnoName(), 1, Integer::sum);
+                failures.merge(v.errnoName(), 1L, Long::sum);
+            }
+        }
+
+        /** Repeats are identical to a call already added, so the final value stays; only the counts grow. */
+        void add(RepeatView v) {
+            count += v.repeats().count();
+            repeats += v.repeats().count();
+            fds.add(v.repeats().fd());
+            if (!v.repeats().ok()) {
+                failures.merge(v.errnoName(), v.repeats().count(), Long::sum);
             }
         }
     }

@@ -1,8 +1,6 @@
 package sockwatch.output;
 
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The human line, in the spirit of the classic tap but level-correct:
@@ -10,18 +8,17 @@ import java.time.format.DateTimeFormatter;
  * (tcp 127.0.0.1:41000 -> 127.0.0.1:8080) ... success}
  */
 public final class TextFormatter implements EventFormatter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-    private final ZoneId zone;
+    private final TimeText time;
 
     public TextFormatter(ZoneId zone) {
-        this.zone = zone;
+        this.time = new TimeText(zone);
     }
 
     @Override
     public String format(EventView v) {
         var e = v.event();
         StringBuilder out = new StringBuilder(160);
-        out.append(TIME.format(Instant.ofEpochSecond(0, e.wallNanos()).atZone(zone)));
+        time.localTime(out, e.wallNanos());
         out.append(" App '").append(v.comm()).append("' (PID ").append(e.pid());
         if (e.tid() != e.pid()) {
             out.append(", TID ").append(e.tid());

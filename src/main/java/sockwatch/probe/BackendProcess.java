@@ -1,6 +1,8 @@
 package sockwatch.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.StreamPumper;
 
 /**
  * A probe tool (bpftrace, strace, staprun) run as a child through commons-exec, line by line.
@@ -29,6 +32,7 @@ public final class BackendProcess {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
+    static final int PIPE_CHUNK = 1 << 16;
 
     private final DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -44,15 +48,30 @@ public final class BackendProcess {
      */
     public static BackendProcess start(List<String> argv, Map<String, String> env, Consumer<String> onLine,
                                        Consumer<String> onError) throws IOException {
-        return start(argv, env, "KILL", onLine, onError);
+        return start(argv, env, "KILL", onLine, onError, () -> {
+        });
+    }
+
+    public static BackendProcess start(List<String> argv, Map<String, String> env, Consumer<String> onLine,
+                                       Consumer<String> onError, Runnable onBatchEnd) throws IOException {
+        return start(argv, env, "KILL", onLine, onError, onBatchEnd);
+    }
+
+    public static BackendProcess start(List<String> argv, Map<String, String> env, String deathSignal,
+                                       Consumer<String> onLine, Consumer<String> onError) throws IOException {
+        return start(argv, env, deathSignal, onLine, onError, () -> {
+        });
     }
 
     /**
-     * As above, with the signal the child gets when sockwatch dies: KILL for a tool that cleans up by itself
-     * when killed (bpftrace), TERM for a wrapper that must pass a polite stop on (stap's module unload).
+     * As above, with the signal the child gets when sockwatch dies (KILL for a tool that cleans up by itself when
+     * killed, bpftrace; TERM for a wrapper that must pass a polite stop on, stap's module unload), and
+     * {@code onBatchEnd}, run after each chunk of stdout (up to {@value #PIPE_CHUNK} bytes, whatever one read
+     * returned) has been handed out line by line, so a sink can write a burst of events at once.
      */
     public static BackendProcess start(List<String> argv, Map<String, String> env, String deathSignal,
-                                       Consumer<String> onLine, Consumer<String> onError) throws IOException {
+                                       Consumer<String> onLine, Consumer<String> onError, Runnable onBatchEnd)
+            throws IOException {
         BackendProcess bp = new BackendProcess();
         CommandLine cmd;
         if (Files.isExecutable(SETPRIV)) {
@@ -80,10 +99,30 @@ public final class BackendProcess {
             }
         };
         executor.setExitValues(null);
-        executor.setStreamHandler(new PumpStreamHandler(lines(onLine), lines(line -> {
+        LogOutputStream stdout = new LogOutputStream(0, StandardCharsets.ISO_8859_1) {
+            @Override
+            protected void processLine(String line, int level) {
+                onLine.accept(line);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                super.write(b, off, len);
+                onBatchEnd.run();
+            }
+        };
+        executor.setStreamHandler(new PumpStreamHandler(stdout, lines(line -> {
             bp.keep(line);
             onError.accept(line);
-        })));
+        })) {
+            @Override
+            protected Thread createPump(InputStream is, OutputStream os, boolean closeWhenExhausted) {
+                // big reads: under load the probe's output arrives in large bursts
+                Thread t = new Thread(new StreamPumper(is, os, closeWhenExhausted, PIPE_CHUNK), "sockwatch-backend-pipe");
+                t.setDaemon(true);
+                return t;
+            }
+        });
         Map<String, String> fullEnv = new java.util.HashMap<>(System.getenv());
         fullEnv.putAll(env);
         executor.execute(cmd, fullEnv, bp.result);
@@ -135,7 +174,10 @@ public final class BackendProcess {
         Process p = process;
         try {
             if (p != null && p.isAlive()) {
-                p.destroy();
+                // SIGTERM through the handle: Process.destroy() would also close our ends of its pipes at once,
+                // so the tool would die of SIGPIPE on its way out and what it still had to say (events still in
+                // its buffers, end-of-run counts) would be lost without a word.
+                p.toHandle().destroy();
                 if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);

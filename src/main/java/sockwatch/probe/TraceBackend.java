@@ -26,6 +26,14 @@ public interface TraceBackend {
         return Duration.ofSeconds(60);
     }
 
+    /**
+     * True when this backend can honour {@link TraceRequest#changesOnly()} by counting repeats where it sees them
+     * (in the kernel), so that repeats cost the traced program little and are never lost.
+     */
+    default boolean countsRepeats() {
+        return false;
+    }
+
     /** Starts the probe; events go to the sink from a reader thread. */
     RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException;
 }

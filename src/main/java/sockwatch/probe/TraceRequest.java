@@ -10,18 +10,24 @@ import java.util.List;
  * @param pids            the PIDs to watch; empty = every process on the system
  * @param followChildren  also watch processes these fork after the probe is armed (launch mode)
  * @param tcpOnly         only calls on TCP sockets (a hint: sockwatch filters again in Java)
+ * @param changesOnly     deliver a call only when it differs from the previous one on the same socket and option
+ *                        (value or result); count identical repeats in the kernel and report them at the end
  */
-public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly) {
+public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
     public TraceRequest {
         pids = List.copyOf(pids);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren) {
-        this(pids, followChildren, false);
+        this(pids, followChildren, false, false);
     }
 
     public TraceRequest tcpOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, only);
+        return new TraceRequest(pids, followChildren, only, changesOnly);
+    }
+
+    public TraceRequest changesOnly(boolean only) {
+        return new TraceRequest(pids, followChildren, tcpOnly, only);
     }
 
     public static TraceRequest everything() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import sockwatch.event.EventSink;
+import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
 
 /** Recorded real backend output (see each fixture's header), and a sink that collects what a parser makes. */
@@ -35,6 +36,8 @@ public final class Fixtures {
         public final List<SetsockoptEvent> events = new ArrayList<>();
         public final List<String> malformed = new ArrayList<>();
         public long lost;
+        public final List<RepeatCount> repeats = new ArrayList<>();
+        public final List<Long> repeatsCounted = new ArrayList<>();
 
         @Override
         public void event(SetsockoptEvent event) {
@@ -49,6 +52,16 @@ public final class Fixtures {
         @Override
         public void malformed(String line) {
             malformed.add(line);
+        }
+
+        @Override
+        public void repeats(RepeatCount r) {
+            repeats.add(r);
+        }
+
+        @Override
+        public void repeatsCounted(long total) {
+            repeatsCounted.add(total);
         }
     }
 }

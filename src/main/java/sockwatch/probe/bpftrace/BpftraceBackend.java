@@ -30,6 +30,8 @@ public final class BpftraceBackend implements TraceBackend {
     static final String SCRIPT_RESOURCE = "/sockwatch/probe/bpftrace/setsockopt.bt";
     /** bpftrace prints this at every start when it cannot raise RLIMIT_MEMLOCK; harmless on current kernels. */
     private static final String MEMLOCK_NOISE = "couldn't set RLIMIT_MEMLOCK";
+    /** Changes-only mode: how many (socket, option) pairs and repeat counters the probe's maps hold. */
+    static final int CHANGES_KEYS_MAX = 16384;
 
     @Override
     public String name() {
@@ -70,13 +72,25 @@ public final class BpftraceBackend implements TraceBackend {
     }
 
     @Override
+    public boolean countsRepeats() {
+        return true;
+    }
+
+    @Override
     public RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException {
         checkAvailable();
         String program = script();
         // One PID is filtered in the kernel (cheap); several are filtered in Java by the caller.
         int rootPid = request.pids().size() == 1 ? request.pids().get(0) : 0;
         List<String> argv = List.of(binary().toString(), "-B", "line", "-e", program,
-                Integer.toString(rootPid), request.followChildren() ? "1" : "0", request.tcpOnly() ? "1" : "0");
+                Integer.toString(rootPid), request.followChildren() ? "1" : "0", request.tcpOnly() ? "1" : "0",
+                request.changesOnly() ? "1" : "0");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("BPFTRACE_STRLEN", "64",
+                "BPFTRACE_PERF_RB_PAGES", "256"));
+        if (request.changesOnly()) {
+            // room for this many (socket, option) pairs to compare and count; beyond it new ones are all shown
+            env.put("BPFTRACE_MAP_KEYS_MAX", Integer.toString(CHANGES_KEYS_MAX));
+        }
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
         long wallMinusMono = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
@@ -84,8 +98,7 @@ public final class BpftraceBackend implements TraceBackend {
         CountDownLatch armed = new CountDownLatch(1);
         CountDownLatch rootExited = new CountDownLatch(1);
         try {
-            BackendProcess process = BackendProcess.start(argv,
-                    Map.of("BPFTRACE_STRLEN", "64", "BPFTRACE_PERF_RB_PAGES", "256"),
+            BackendProcess process = BackendProcess.start(argv, env,
                     line -> {
                         switch (parser.accept(line, sink)) {
                             case READY -> armed.countDown();
@@ -95,7 +108,7 @@ public final class BpftraceBackend implements TraceBackend {
                         }
                     },
                     line -> {
-                    });
+                    }, sink::endOfBatch);
             return new Running(process, armed, rootExited);
         } catch (IOException e) {
             throw new BackendUnavailableException("could not start bpftrace: " + e.getMessage(), null);

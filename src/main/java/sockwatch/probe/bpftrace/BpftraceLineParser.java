@@ -1,30 +1,39 @@
 package sockwatch.probe.bpftrace;
 
-import java.io.ByteArrayOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sockwatch.event.EventSink;
+import sockwatch.event.RepeatCount;
 import sockwatch.decode.Endpoints;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 
 /**
  * Reads the lines setsockopt.bt prints (see its header) and bpftrace's own "Lost N events" notices.
+ * In changes-only mode also the repeat counts it prints at the end ({@code @repeats[pid, fd, level, optname,
+ * ret]: count}, {@code @repeats_total: count}, then {@code SW1 END}); map lines after that marker are bpftrace's
+ * own dump of cleared maps at exit, and are ignored.
  * Anything else is either bpftrace chatter (blank lines at exit) or, if it starts like ours, counted as malformed.
  */
 public final class BpftraceLineParser {
     static final String BACKEND = "bpftrace";
-    private static final Pattern EVENT = Pattern.compile(
-            "SW1 (\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) (-?\\d+) \\[((?:\\\\x[0-9a-f]{2})*)\\] \\[((?:\\\\x[0-9a-f]{2})*)\\]"
-                    + "((?: -?\\d+){16})");
+    /** The probe's event line: numbers only (see setsockopt.bt). */
+    private static final String EVENT_PREFIX = "SW2 ";
+    /** The earlier form, process name and value as %rx hex (bpftrace formats those slowly); still read. */
+    private static final String EVENT_PREFIX_HEX = "SW1 ";
     private static final Pattern LOST = Pattern.compile("Lost (\\d+) events");
+    private static final Pattern REPEATS = Pattern.compile(
+            "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
+    private static final Pattern REPEATS_TOTAL = Pattern.compile("@repeats_total: (\\d+)");
     private static final String READY = "SW1 READY";
     private static final String ROOT_EXIT = "SW1 EXIT ";
+    private static final String END = "SW1 END";
 
     /** What a line meant beyond the events it carried. */
-    public enum Control { NONE, READY, ROOT_EXITED }
+    public enum Control { NONE, READY, ROOT_EXITED, END }
 
     private final long wallMinusMonotonicNanos;
+    private boolean ended;
 
     /** @param wallMinusMonotonicNanos wall clock minus CLOCK_MONOTONIC, to turn bpftrace's nsecs into wall time */
     public BpftraceLineParser(long wallMinusMonotonicNanos) {
@@ -39,11 +48,24 @@ public final class BpftraceLineParser {
         if (line.startsWith(ROOT_EXIT)) {
             return Control.ROOT_EXITED;
         }
-        Matcher m = EVENT.matcher(line);
-        if (m.matches()) {
+        if (line.startsWith("@")) {
+            repeats(line, sink);
+            return Control.NONE;
+        }
+        if (line.equals(END)) {
+            ended = true;
+            return Control.END;
+        }
+        if (line.startsWith(EVENT_PREFIX) || line.startsWith(EVENT_PREFIX_HEX)) {
+            SetsockoptEvent event;
             try {
-                sink.event(toEvent(m));
-            } catch (NumberFormatException e) {
+                event = line.startsWith(EVENT_PREFIX) ? toEvent(line) : toEventHex(line);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                event = null;
+            }
+            if (event != null) {
+                sink.event(event);
+            } else {
                 sink.malformed(line);
             }
             return Control.NONE;
@@ -57,34 +79,233 @@ public final class BpftraceLineParser {
         return Control.NONE;
     }
 
-    private SetsockoptEvent toEvent(Matcher m) {
-        long ktime = Long.parseUnsignedLong(m.group(1));
-        int optlen = Integer.parseInt(m.group(7));
-        byte[] comm = untilNul(hexBytes(m.group(9)));
-        byte[] value = hexBytes(m.group(10));
+    private void repeats(String line, EventSink sink) {
+        if (ended) {
+            return;
+        }
+        try {
+            Matcher m = REPEATS.matcher(line);
+            if (m.matches()) {
+                sink.repeats(new RepeatCount(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)),
+                        Long.parseLong(m.group(6)), BACKEND));
+                return;
+            }
+            Matcher total = REPEATS_TOTAL.matcher(line);
+            if (total.matches()) {
+                sink.repeatsCounted(Long.parseLong(total.group(1)));
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // fall through: counted as malformed
+        }
+        sink.malformed(line);
+    }
+
+    /**
+     * One event line, scanned by hand (this runs for every call traced, so no regex, split or substrings):
+     * {@code SW1 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> [<comm %rx>] [<value %rx>] <16 numbers>}.
+     * Returns null when the line does not have exactly that shape.
+     */
+    private SetsockoptEvent toEventHex(String line) {
+        Scan s = new Scan(line, EVENT_PREFIX_HEX.length());
+        int start = s.pos;
+        if (!s.digits()) {
+            return null;
+        }
+        long ktime = Long.parseUnsignedLong(line, start, s.pos, 10);
+        int pid = s.spaceInt();
+        int tid = s.spaceInt();
+        int fd = s.spaceInt();
+        int level = s.spaceInt();
+        int optname = s.spaceInt();
+        int optlen = s.spaceInt();
+        long ret = s.spaceLong();
+        byte[] comm = s.spaceHex();
+        byte[] value = s.spaceHex();
+        if (comm == null || value == null) {
+            return null;
+        }
+        long[] f = new long[16];
+        for (int i = 0; i < 16; i++) {
+            f[i] = s.spaceLong();
+        }
+        if (s.pos != line.length()) {
+            return null;
+        }
+        comm = untilNul(comm);
         if (value.length > Math.max(optlen, 0)) {
             value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
         }
-        SocketContext socket = socket(m.group(11).trim().split(" "));
-        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)), comm, Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                Integer.parseInt(m.group(6)), optlen, value, Long.parseLong(m.group(8)), BACKEND, socket);
+        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
+                value, ret, BACKEND, socket(f));
+    }
+
+    /**
+     * {@code SW2 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> <comm word 0> <comm word 1> <n> <k>
+     * <k value words> <16 numbers>}: the process name as two little-endian words, the first n value bytes as k
+     * little-endian words (word i: bytes 8i..8i+7; a last partial word: the 8 bytes ending at n; under 8 bytes: the
+     * low n bytes of word 0). Returns null when the line does not have exactly that shape.
+     */
+    private SetsockoptEvent toEvent(String line) {
+        Scan s = new Scan(line, EVENT_PREFIX.length());
+        int start = s.pos;
+        if (!s.digits()) {
+            return null;
+        }
+        long ktime = Long.parseUnsignedLong(line, start, s.pos, 10);
+        int pid = s.spaceInt();
+        int tid = s.spaceInt();
+        int fd = s.spaceInt();
+        int level = s.spaceInt();
+        int optname = s.spaceInt();
+        int optlen = s.spaceInt();
+        long ret = s.spaceLong();
+        long comm0 = s.spaceUnsigned();
+        long comm1 = s.spaceUnsigned();
+        int n = s.spaceInt();
+        int k = s.spaceInt();
+        if (n < 0 || n > 64 || k < 0 || k > 8 || (n + 7) / 8 > k) {
+            return null;
+        }
+        byte[] value = new byte[n];
+        for (int i = 0; i < k; i++) {
+            long w = s.spaceUnsigned();
+            int at = 8 * i;
+            if (at + 8 <= n) {
+                putLong(value, at, w, 8);
+            } else if (at < n) {
+                if (n >= 8) {
+                    putLong(value, n - 8, w, 8);
+                } else {
+                    putLong(value, 0, w, n);
+                }
+            }
+        }
+        long[] f = new long[16];
+        for (int i = 0; i < 16; i++) {
+            f[i] = s.spaceLong();
+        }
+        if (s.pos != line.length()) {
+            return null;
+        }
+        byte[] comm = new byte[16];
+        putLong(comm, 0, comm0, 8);
+        putLong(comm, 8, comm1, 8);
+        comm = untilNul(comm);
+        if (value.length > Math.max(optlen, 0)) {
+            value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
+        }
+        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
+                value, ret, BACKEND, socket(f));
+    }
+
+    /** The low {@code count} bytes of w, little-endian, at {@code at}. */
+    private static void putLong(byte[] b, int at, long w, int count) {
+        for (int i = 0; i < count; i++) {
+            b[at + i] = (byte) (w >>> (8 * i));
+        }
+    }
+
+    /** A cursor over one line; every read checks the shape and throws NumberFormatException when it is wrong. */
+    private static final class Scan {
+        final String s;
+        int pos;
+
+        Scan(String s, int pos) {
+            this.s = s;
+            this.pos = pos;
+        }
+
+        /** Skips [0-9]+; false if there is none. */
+        boolean digits() {
+            int from = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+                pos++;
+            }
+            return pos > from;
+        }
+
+        /** " -?[0-9]+" */
+        private int number() {
+            if (pos >= s.length() || s.charAt(pos) != ' ') {
+                throw new NumberFormatException("expected a space at " + pos);
+            }
+            pos++;
+            int from = pos;
+            if (pos < s.length() && s.charAt(pos) == '-') {
+                pos++;
+            }
+            if (!digits()) {
+                throw new NumberFormatException("expected a number at " + from);
+            }
+            return from;
+        }
+
+        int spaceInt() {
+            int from = number();
+            return Integer.parseInt(s, from, pos, 10);
+        }
+
+        long spaceLong() {
+            int from = number();
+            return Long.parseLong(s, from, pos, 10);
+        }
+
+        /** " [0-9]+" as an unsigned 64-bit number */
+        long spaceUnsigned() {
+            if (pos >= s.length() || s.charAt(pos) != ' ') {
+                throw new NumberFormatException("expected a space at " + pos);
+            }
+            int from = ++pos;
+            if (!digits()) {
+                throw new NumberFormatException("expected a number at " + from);
+            }
+            return Long.parseUnsignedLong(s, from, pos, 10);
+        }
+
+        /** " [(\\x[0-9a-f]{2})*]" as bytes, or null when it is not that. */
+        byte[] spaceHex() {
+            if (pos + 1 >= s.length() || s.charAt(pos) != ' ' || s.charAt(pos + 1) != '[') {
+                return null;
+            }
+            int from = pos + 2;
+            int close = s.indexOf(']', from);
+            if (close < 0 || (close - from) % 4 != 0) {
+                return null;
+            }
+            byte[] out = new byte[(close - from) / 4];
+            for (int i = 0, at = from; i < out.length; i++, at += 4) {
+                int hi = hexDigit(s.charAt(at + 2));
+                int lo = hexDigit(s.charAt(at + 3));
+                if (s.charAt(at) != '\\' || s.charAt(at + 1) != 'x' || hi < 0 || lo < 0) {
+                    return null;
+                }
+                out[i] = (byte) (hi << 4 | lo);
+            }
+            pos = close + 1;
+            return out;
+        }
+
+        private static int hexDigit(char c) {
+            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        }
     }
 
     /**
      * family type protocol state lport rport(network order) l4 r4 l6[4] r6[4]; addresses as little-endian
      * loads of network-order bytes. bpftrace may sign-extend the 16-bit fields, hence the masks.
      */
-    static SocketContext socket(String[] f) {
-        if (Long.parseLong(f[0]) == -1) {
+    static SocketContext socket(long[] f) {
+        if (f[0] == -1) {
             return SocketContext.NOT_A_SOCKET;
         }
-        int family = (int) (Long.parseLong(f[0]) & 0xffff);
-        int type = (int) (Long.parseLong(f[1]) & 0xffff);
-        int protocol = (int) (Long.parseLong(f[2]) & 0xffff);
-        int state = (int) (Long.parseLong(f[3]) & 0xff);
-        int lport = (int) (Long.parseLong(f[4]) & 0xffff);
-        int rportNet = (int) (Long.parseLong(f[5]) & 0xffff);
+        int family = (int) (f[0] & 0xffff);
+        int type = (int) (f[1] & 0xffff);
+        int protocol = (int) (f[2] & 0xffff);
+        int state = (int) (f[3] & 0xff);
+        int lport = (int) (f[4] & 0xffff);
+        int rportNet = (int) (f[5] & 0xffff);
         int rport = ((rportNet & 0xff) << 8) | (rportNet >> 8);
         if (family != SocketContext.AF_INET && family != SocketContext.AF_INET6) {
             return new SocketContext(family, type, protocol, state, null, null);
@@ -96,24 +317,15 @@ public final class BpftraceLineParser {
         return new SocketContext(family, type, protocol, state, l, r);
     }
 
-    private static byte[] words(String[] f, int from, int count) {
+    private static byte[] words(long[] f, int from, int count) {
         byte[] out = new byte[count * 4];
         for (int i = 0; i < count; i++) {
-            int w = (int) Long.parseLong(f[from + i]);
+            int w = (int) f[from + i];
             for (int k = 0; k < 4; k++) {
                 out[i * 4 + k] = (byte) (w >> (8 * k));
             }
         }
         return out;
-    }
-
-    /** bpftrace's %rx: "\x01\x00..." */
-    static byte[] hexBytes(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() / 4);
-        for (int i = 0; i < s.length(); i += 4) {
-            out.write(Integer.parseInt(s, i + 2, i + 4, 16));
-        }
-        return out.toByteArray();
     }
 
     private static byte[] untilNul(byte[] b) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 import sockwatch.support.Fixtures;
@@ -129,6 +130,97 @@ class BpftraceLineParserTest {
     void rootExitMarkerIsRecognised() {
         assertEquals(BpftraceLineParser.Control.ROOT_EXITED, parser.accept("SW1 EXIT 4242", sink));
         assertEquals(0, sink.events.size());
+    }
+
+    /** The numeric (SW2) lines the probe prints now, recorded: every value shape comes back byte for byte. */
+    @Test
+    void numericLinesFromARealRunDecodeToTheSameBytes() throws Exception {
+        for (String line : Fixtures.lines("bpftrace-numeric.txt")) {
+            parser.accept(line, sink);
+        }
+        assertEquals(List.of(), sink.malformed);
+        List<SetsockoptEvent> e = sink.events;
+        assertEquals(11, e.size());
+        for (SetsockoptEvent event : e) {
+            assertArrayEquals(HOSTILE_COMM, event.comm(), "the hostile name, exactly");
+            assertEquals(18869, event.pid());
+        }
+        assertEquals("01000000", e.get(0).rawHex());
+        assertEquals(new SocketContext(2, 1, 6, 7, null, null), e.get(0).socket());
+        assertEquals("01000000", e.get(1).rawHex());
+        assertEquals("0100000005000000", e.get(2).rawHex(), "SO_LINGER {1, 5}");
+        assertEquals("0500000000000000" + "90d0030000000000", e.get(3).rawHex(), "SO_RCVTIMEO {5, 250000}");
+        assertEquals("reno", new String(e.get(4).value(), StandardCharsets.US_ASCII));
+        assertEquals("10", e.get(5).rawHex(), "IP_TOS as one byte");
+        assertEquals("abcdefghijklm", new String(e.get(6).value(), StandardCharsets.US_ASCII), "13 bytes: overlapping tail");
+        assertEquals(-2, e.get(6).ret());
+        SetsockoptEvent big = e.get(7);
+        assertEquals(100, big.optlen());
+        assertEquals(64, big.value().length);
+        for (int i = 0; i < 64; i++) {
+            assertEquals(i + 1, big.value()[i]);
+        }
+        assertTrue(big.truncated());
+        assertEquals(10, e.get(8).socket().family());
+        assertTrue(e.get(8).socket().local().startsWith("[::1]:"), e.get(8).socket().toString());
+        assertEquals(1, e.get(9).socket().family(), "unix");
+        assertEquals("00000100", e.get(9).rawHex());
+        assertEquals(18925, e.get(10).tid(), "from the second thread");
+        assertEquals("00000000", e.get(10).rawHex());
+        SocketContext connected = e.get(1).socket();
+        assertTrue(connected.local().startsWith("127.0.0.1:") && connected.remote().startsWith("127.0.0.1:"),
+                connected.toString());
+    }
+
+    @Test
+    void numericLinesOfTheWrongShapeAreMalformed() {
+        parser.accept("SW2 1 2 2 3 6 1 4 0 0 0 4 1", sink);                                        // cut short
+        parser.accept("SW2 1 2 2 3 6 1 4 0 0 0 70 8 0 0 0 0 0 0 0 0 2 1 6 7 0 0 0 0 0 0 0 0 0 0 0 0", sink);  // n > 64
+        parser.accept("SW2 1 2 2 3 6 1 20 0 0 0 20 1 0 2 1 6 7 0 0 0 0 0 0 0 0 0 0 0 0", sink);    // too few words
+        parser.accept("SW2 1 2 2 3 6 1 4 0 0 0 4 1 -1 2 1 6 7 0 0 0 0 0 0 0 0 0 0 0 0", sink);     // signed word
+        parser.accept("SW2 1 2 2 3 6 1 4 0 0 0 4 1 1 2 1 6 7 0 0 0 0 0 0 0 0 0 0 0 0 9", sink);    // one too many
+        assertEquals(5, sink.malformed.size());
+        assertEquals(0, sink.events.size());
+        parser.accept("SW2 1 2 2 3 6 1 4 0 0 0 4 1 1 2 1 6 7 0 0 0 0 0 0 0 0 0 0 0 0", sink);
+        assertEquals(1, sink.events.size());
+        assertEquals("01000000", sink.events.get(0).rawHex());
+    }
+
+    /** Changes-only mode, recorded: only the changes come as events, the repeats as exact counts at the end. */
+    @Test
+    void changesOnlyRunGivesTheChangesAndExactRepeatCounts() throws Exception {
+        List<BpftraceLineParser.Control> controls = new java.util.ArrayList<>();
+        for (String line : Fixtures.lines("bpftrace-changes-only.txt")) {
+            controls.add(parser.accept(line, sink));
+        }
+        assertTrue(controls.contains(BpftraceLineParser.Control.END), "the END marker is recognised");
+        assertEquals(List.of(), sink.malformed);
+        assertEquals(List.of("6/1=01000000", "6/1=00000000", "1/13=0100000005000000", "6/13=6e6f73756368",
+                "6/1=01000000"), sink.events.stream().map(e -> e.level() + "/" + e.optname() + "=" + e.rawHex())
+                .toList());
+        assertEquals(-2, sink.events.get(3).ret());
+        assertEquals(List.of(new RepeatCount(19019, 3, 1, 13, 0, 1, "bpftrace"),
+                new RepeatCount(19019, 3, 6, 13, -2, 2, "bpftrace"),
+                new RepeatCount(19019, 3, 6, 1, 0, 10000, "bpftrace")), sink.repeats);
+        // the "@repeats_total: 0" that bpftrace prints after END (its dump of the cleared map) is not taken
+        assertEquals(List.of(10003L), sink.repeatsCounted);
+    }
+
+    @Test
+    void repeatLinesWithNegativeResultsAndBigCountsParse() {
+        parser.accept("@repeats[4242, 17, 41, 49, -22]: 123456789012", sink);
+        assertEquals(List.of(new RepeatCount(4242, 17, 41, 49, -22, 123456789012L, "bpftrace")), sink.repeats);
+        assertEquals(22, sink.repeats.get(0).errno());
+    }
+
+    @Test
+    void unknownOrBrokenMapLinesAreMalformedNotFatal() {
+        parser.accept("@repeats[1, 2, 3]: 4", sink);
+        parser.accept("@repeats[1, 2, 3, 4, 5]: x", sink);
+        parser.accept("@something_else: 3", sink);
+        parser.accept("@repeats[99999999999, 2, 3, 4, 5]: 1", sink);
+        assertEquals(4, sink.malformed.size());
+        assertEquals(List.of(), sink.repeats);
     }
 
     @Test

@@ -1,0 +1,26 @@
+package sockwatch.output;
+
+import java.util.Optional;
+import sockwatch.decode.Errno;
+import sockwatch.decode.OptionTable;
+import sockwatch.decode.SockOption;
+import sockwatch.event.RepeatCount;
+
+/** Changes-only mode: a count of repeats not shown, with its names decoded once, for the summary and JSON. */
+public record RepeatView(RepeatCount repeats, String comm, String levelName, String optionName, String errnoName) {
+
+    /** @param comm the process's name as its last shown event had it (raw bytes, hostile) */
+    public static RepeatView of(RepeatCount r, byte[] comm, OptionTable table) {
+        String errno = r.ok() ? null : Optional.ofNullable(Errno.name(r.errno())).orElse("errno " + r.errno());
+        return new RepeatView(r, Printable.of(comm), table.levelName(r.level()),
+                table.find(r.level(), r.optname()).map(SockOption::name).orElse(null), errno);
+    }
+
+    public String levelLabel() {
+        return levelName != null ? levelName : "level " + repeats.level();
+    }
+
+    public String optionLabel() {
+        return optionName != null ? optionName : "option " + repeats.optname();
+    }
+}
