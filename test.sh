@@ -24,6 +24,7 @@ need gcc gcc
 need /usr/include/linux/tcp.h linux-libc-dev
 need /usr/include/stdio.h libc6-dev
 need setpriv util-linux
+need bpftool bpftool
 need unshare util-linux
 # The SystemTap VM test (StapVmTest): builds a Debian guest once and boots it under qemu.
 need qemu-system-x86_64 qemu-system-x86

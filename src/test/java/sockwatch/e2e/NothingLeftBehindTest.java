@@ -28,6 +28,12 @@ class NothingLeftBehindTest {
             + "for i in range(1200):\n    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n"
             + "    print('ok %d' % i, flush=True)\n    time.sleep(0.05)\n";
 
+    /** The same loop, writing its progress (the number of calls so far) over the file named by its argument. */
+    private static final String LOOP_TO_FILE = "import os, socket, sys, time\ns = socket.socket()\n"
+            + "for i in range(1200):\n    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n"
+            + "    open(sys.argv[1] + '.new', 'w').write('ok %d' % i)\n    os.replace(sys.argv[1] + '.new', sys.argv[1])\n"
+            + "    time.sleep(0.05)\n";
+
     static List<Arguments> backendsAndSignals() {
         List<Arguments> all = new ArrayList<>();
         for (String backend : List.of("bpftrace", "strace")) {
@@ -80,6 +86,103 @@ class NothingLeftBehindTest {
             target.destroy();
             target.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    static List<Arguments> modesAndSignals() {
+        List<Arguments> all = new ArrayList<>();
+        for (String mode : List.of("system-wide", "launch")) {
+            for (String signal : List.of("TERM", "INT", "KILL")) {
+                all.add(Arguments.of(mode, signal));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * bpftrace in the other two modes: watching the whole system (by name), and a command sockwatch launched. Also
+     * checks the kernel side: within 1 s, none of the BPF programs this run loaded is still loaded.
+     */
+    @ParameterizedTest(name = "bpftrace {0} SIG{1}")
+    @MethodSource("modesAndSignals")
+    void otherModesLeaveNoProbeLoaded(String mode, String signal) throws Exception {
+        Capabilities.requireBpftrace();
+        Capabilities.requireTool("python3");
+        Capabilities.requireTool("bpftool");
+        java.util.Set<String> before = bpfPrograms();
+        Process target = null;
+        Process sockwatch;
+        BufferedReader targetOut;
+        Path progress = Files.createTempDirectory("sockwatch-test-").resolve("progress");
+        if (mode.equals("launch")) {
+            // The launched loop reports to a file: the JVM closes its pipe from sockwatch once sockwatch is gone,
+            // and a program writing to a closed pipe would die of that, not of anything sockwatch did.
+            sockwatch = SockwatchRun.start("--backend", "bpftrace", "--", "python3", "-c", LOOP_TO_FILE,
+                    progress.toString());
+            targetOut = new BufferedReader(new InputStreamReader(sockwatch.getInputStream(), StandardCharsets.UTF_8));
+        } else {
+            target = new ProcessBuilder("python3", "-c", LOOP).redirectErrorStream(true).start();
+            targetOut = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+            sockwatch = SockwatchRun.start("--backend", "bpftrace", "-c", "python3");
+        }
+        BufferedReader events = mode.equals("launch") ? targetOut
+                : new BufferedReader(new InputStreamReader(sockwatch.getInputStream(), StandardCharsets.UTF_8));
+        try {
+            String line;
+            do {
+                line = events.readLine();
+            } while (line != null && !line.contains("TCP_NODELAY (SOL_TCP)"));
+            assertTrue(line != null, "armed and seeing the loop");
+            java.util.Set<String> ours = bpfPrograms();
+            ours.removeAll(before);
+            assertFalse(ours.isEmpty(), "this run loaded BPF programs");
+            ProcessHandle watched = target != null ? target.toHandle() : sockwatch.toHandle().children()
+                    .filter(c -> c.info().command().orElse("").contains("python3")).findFirst().orElseThrow();
+
+            new ProcessBuilder("kill", "-" + signal, Long.toString(sockwatch.pid())).start().waitFor();
+            assertTrue(sockwatch.waitFor(10, TimeUnit.SECONDS), "sockwatch ended on SIG" + signal);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            java.util.Set<String> left = bpfPrograms();
+            left.retainAll(ours);
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                left = bpfPrograms();
+                left.retainAll(ours);
+            }
+            assertEquals(java.util.Set.of(), left, "no BPF program of this run is loaded 1 s after SIG" + signal);
+
+            assertTrue(watched.isAlive(), "the watched program is still running");
+            assertEquals("S", state(watched.pid()).substring(0, 1).replace("R", "S"), "and not stopped");
+            String first = target != null ? lastLine(targetOut) : Files.readString(progress);
+            Thread.sleep(300);
+            String after = target != null ? lastLine(targetOut) : Files.readString(progress);
+            assertTrue(after != null && !after.equals(first), "its setsockopt calls still succeed: " + after);
+            watched.destroy();
+            watched.onExit().get(5, TimeUnit.SECONDS);
+        } finally {
+            sockwatch.destroyForcibly();
+            if (target != null) {
+                target.destroy();
+                target.waitFor(5, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(progress);
+            Files.deleteIfExists(Path.of(progress + ".new"));
+            Files.deleteIfExists(progress.getParent());
+        }
+    }
+
+    /** The ids of the BPF programs loaded now (bpftool prog show). */
+    private static java.util.Set<String> bpfPrograms() throws Exception {
+        Process p = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String l : out.split("\n")) {
+            int colon = l.indexOf(':');
+            if (colon > 0 && l.substring(0, colon).chars().allMatch(Character::isDigit)) {
+                ids.add(l.substring(0, colon));
+            }
+        }
+        return ids;
     }
 
     private static String lastLine(BufferedReader r) throws Exception {
