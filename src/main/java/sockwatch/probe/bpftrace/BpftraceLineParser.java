@@ -19,8 +19,6 @@ public final class BpftraceLineParser {
     static final String BACKEND = "bpftrace";
     /** The probe's event line: numbers only (see setsockopt.bt). */
     private static final String EVENT_PREFIX = "SW2 ";
-    /** The earlier form, process name and value as %rx hex (bpftrace formats those slowly); still read. */
-    private static final String EVENT_PREFIX_HEX = "SW1 ";
     private static final Pattern LOST = Pattern.compile("Lost (\\d+) events");
     private static final Pattern REPEATS = Pattern.compile(
             "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
@@ -56,10 +54,10 @@ public final class BpftraceLineParser {
             ended = true;
             return Control.END;
         }
-        if (line.startsWith(EVENT_PREFIX) || line.startsWith(EVENT_PREFIX_HEX)) {
+        if (line.startsWith(EVENT_PREFIX)) {
             SetsockoptEvent event;
             try {
-                event = line.startsWith(EVENT_PREFIX) ? toEvent(line) : toEventHex(line);
+                event = toEvent(line);
             } catch (NumberFormatException | IndexOutOfBoundsException e) {
                 event = null;
             }
@@ -73,7 +71,7 @@ public final class BpftraceLineParser {
         Matcher lost = LOST.matcher(line.trim());
         if (lost.matches()) {
             sink.lost(Long.parseLong(lost.group(1)));
-        } else if (line.startsWith("SW1")) {
+        } else if (line.startsWith("SW")) {
             sink.malformed(line);
         }
         return Control.NONE;
@@ -100,45 +98,6 @@ public final class BpftraceLineParser {
             // fall through: counted as malformed
         }
         sink.malformed(line);
-    }
-
-    /**
-     * One event line, scanned by hand (this runs for every call traced, so no regex, split or substrings):
-     * {@code SW1 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> [<comm %rx>] [<value %rx>] <16 numbers>}.
-     * Returns null when the line does not have exactly that shape.
-     */
-    private SetsockoptEvent toEventHex(String line) {
-        Scan s = new Scan(line, EVENT_PREFIX_HEX.length());
-        int start = s.pos;
-        if (!s.digits()) {
-            return null;
-        }
-        long ktime = Long.parseUnsignedLong(line, start, s.pos, 10);
-        int pid = s.spaceInt();
-        int tid = s.spaceInt();
-        int fd = s.spaceInt();
-        int level = s.spaceInt();
-        int optname = s.spaceInt();
-        int optlen = s.spaceInt();
-        long ret = s.spaceLong();
-        byte[] comm = s.spaceHex();
-        byte[] value = s.spaceHex();
-        if (comm == null || value == null) {
-            return null;
-        }
-        long[] f = new long[16];
-        for (int i = 0; i < 16; i++) {
-            f[i] = s.spaceLong();
-        }
-        if (s.pos != line.length()) {
-            return null;
-        }
-        comm = untilNul(comm);
-        if (value.length > Math.max(optlen, 0)) {
-            value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
-        }
-        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
-                value, ret, BACKEND, socket(f));
     }
 
     /**
@@ -262,33 +221,6 @@ public final class BpftraceLineParser {
                 throw new NumberFormatException("expected a number at " + from);
             }
             return Long.parseUnsignedLong(s, from, pos, 10);
-        }
-
-        /** " [(\\x[0-9a-f]{2})*]" as bytes, or null when it is not that. */
-        byte[] spaceHex() {
-            if (pos + 1 >= s.length() || s.charAt(pos) != ' ' || s.charAt(pos + 1) != '[') {
-                return null;
-            }
-            int from = pos + 2;
-            int close = s.indexOf(']', from);
-            if (close < 0 || (close - from) % 4 != 0) {
-                return null;
-            }
-            byte[] out = new byte[(close - from) / 4];
-            for (int i = 0, at = from; i < out.length; i++, at += 4) {
-                int hi = hexDigit(s.charAt(at + 2));
-                int lo = hexDigit(s.charAt(at + 3));
-                if (s.charAt(at) != '\\' || s.charAt(at + 1) != 'x' || hi < 0 || lo < 0) {
-                    return null;
-                }
-                out[i] = (byte) (hi << 4 | lo);
-            }
-            pos = close + 1;
-            return out;
-        }
-
-        private static int hexDigit(char c) {
-            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         }
     }
 
