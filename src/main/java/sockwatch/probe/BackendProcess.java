@@ -11,7 +11,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
@@ -167,6 +169,24 @@ public final class BackendProcess {
     public boolean waitFor(Duration timeout) throws InterruptedException {
         result.waitFor(timeout);
         return result.hasResult();
+    }
+
+    /**
+     * Waits for {@code signal} (a marker the tool prints, such as "armed") while the tool runs: true once it is
+     * seen, false when the tool ended without it, {@code timeout} passed, or {@code giveUp} says to stop.
+     */
+    public boolean awaitWhileAlive(CountDownLatch signal, Duration timeout, BooleanSupplier giveUp)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
+            if (signal.await(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!isAlive()) {
+                return signal.getCount() == 0;
+            }
+        }
+        return false;
     }
 
     /** SIGTERM, up to {@code grace} for the tool to detach and flush, then SIGKILL. Returns once it is gone. */

@@ -148,16 +148,7 @@ public final class BpftraceBackend implements TraceBackend {
 
         @Override
         public boolean awaitArmed(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (armed.await(50, TimeUnit.MILLISECONDS)) {
-                    return true;
-                }
-                if (!process.isAlive()) {
-                    return armed.getCount() == 0;
-                }
-            }
-            return false;
+            return process.awaitWhileAlive(armed, timeout, () -> false);
         }
 
         @Override

@@ -54,16 +54,7 @@ final class StraceTrace implements RunningTrace {
 
     @Override
     public boolean awaitArmed(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && !attachFailed) {
-            if (armed.await(50, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return armed.getCount() == 0;
-            }
-        }
-        return false;
+        return process.awaitWhileAlive(armed, timeout, () -> attachFailed);
     }
 
     @Override
