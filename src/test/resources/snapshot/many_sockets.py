@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Test target for `sockwatch snapshot`: holds about N sockets of several kinds and answers commands on stdin.
 
-  many_sockets.py N [--comm NAME] [--churn]
+  many_sockets.py N [--comm NAME] [--churn] [--setsockopt-loop]
 
 Makes about N sockets: a sixth loopback TCP client/accepted pairs behind one listener (SO_REUSEADDR=1 on the
 listener, TCP_NODELAY=1 on every client), a third UDP sockets bound to 127.0.0.1 (SO_BROADCAST=1 on each) and
@@ -11,15 +11,19 @@ tcp6-port T6" (T6 is 0 without IPv6) and "many-sockets: ready", then reads comma
 
   check       send one byte through every TCP pair and socketpair and read it back: "many-sockets: check ok P"
   close-udp   close every UDP socket: "many-sockets: closed-udp U"
+  calls       with --setsockopt-loop: "many-sockets: setsockopt calls OK failed F [LAST-ERROR]"
 
 It exits when stdin closes. --churn keeps opening and closing UDP sockets meanwhile, so a snapshot meets
-sockets that vanish while it reads.
+sockets that vanish while it reads. --setsockopt-loop adds one more TCP socket (counted in S) and a thread that
+keeps toggling TCP_NODELAY on it every 2 ms, counting the calls that succeed and fail, so a test can check that
+the program's own setsockopt calls keep working whatever happens to a snapshot of it.
 """
 import os
 import resource
 import socket
 import sys
 import threading
+import time
 
 
 def main():
@@ -71,7 +75,25 @@ def main():
                 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
         threading.Thread(target=churn, daemon=True).start()
 
-    total = 1 + 2 * len(pairs) + len(udp) + (1 if v6 else 0)
+    calls = {"ok": 0, "failed": 0, "error": ""}
+    looper = None
+    if "--setsockopt-loop" in args:
+        looper = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+        def loop():
+            i = 0
+            while True:
+                try:
+                    looper.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)
+                    calls["ok"] += 1
+                except OSError as e:
+                    calls["failed"] += 1
+                    calls["error"] = str(e)
+                i += 1
+                time.sleep(0.002)
+        threading.Thread(target=loop, daemon=True).start()
+
+    total = 1 + 2 * len(pairs) + len(udp) + (1 if v6 else 0) + (1 if looper else 0)
     print("many-sockets: pid %d sockets %d tcp-port %d udp %d tcp6-port %d"
           % (os.getpid(), total, port, len(udp), v6.getsockname()[1] if v6 else 0), flush=True)
     print("many-sockets: ready", flush=True)
@@ -90,6 +112,9 @@ def main():
                 u.close()
             print("many-sockets: closed-udp %d" % len(udp), flush=True)
             udp = []
+        elif cmd == "calls":
+            print(("many-sockets: setsockopt calls %d failed %d %s" % (calls["ok"], calls["failed"], calls["error"]))
+                  .rstrip(), flush=True)
     os._exit(0)
 
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import sockwatch.support.Capabilities;
+import sockwatch.support.ProcFs;
 import sockwatch.support.SockwatchRun;
 
 /**
@@ -68,15 +69,15 @@ class NothingLeftBehindTest {
             new ProcessBuilder("kill", "-" + signal, Long.toString(sockwatch.pid())).start().waitFor();
             assertTrue(sockwatch.waitFor(10, TimeUnit.SECONDS), "sockwatch ended on SIG" + signal);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (children.stream().anyMatch(NothingLeftBehindTest::running) && System.nanoTime() < deadline) {
+            while (children.stream().anyMatch(ProcFs::running) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(children.stream().noneMatch(NothingLeftBehindTest::running),
+            assertTrue(children.stream().noneMatch(ProcFs::running),
                     "no sockwatch child outlives it within 2 s of SIG" + signal);
 
             assertTrue(target.isAlive(), "the watched program is still running");
-            assertEquals("S", state(target.pid()).substring(0, 1).replace("R", "S"), "and not stopped");
-            assertEquals("0", tracerPid(target.pid()), "and no longer traced");
+            assertEquals("S", ProcFs.state(target.pid()).substring(0, 1).replace("R", "S"), "and not stopped");
+            assertEquals("0", ProcFs.tracerPid(target.pid()), "and no longer traced");
             String before = lastLine(targetOut);
             Thread.sleep(300);
             String after = lastLine(targetOut);
@@ -151,7 +152,7 @@ class NothingLeftBehindTest {
             assertEquals(java.util.Set.of(), left, "no BPF program of this run is loaded 1 s after SIG" + signal);
 
             assertTrue(watched.isAlive(), "the watched program is still running");
-            assertEquals("S", state(watched.pid()).substring(0, 1).replace("R", "S"), "and not stopped");
+            assertEquals("S", ProcFs.state(watched.pid()).substring(0, 1).replace("R", "S"), "and not stopped");
             String first = target != null ? lastLine(targetOut) : Files.readString(progress);
             Thread.sleep(300);
             String after = target != null ? lastLine(targetOut) : Files.readString(progress);
@@ -191,30 +192,5 @@ class NothingLeftBehindTest {
             line = r.readLine();
         }
         return line;
-    }
-
-    /** TracerPid from /proc/PID/status: 0 when no ptrace tracer (strace) is attached. */
-    static String tracerPid(long pid) throws Exception {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.ISO_8859_1).stream()
-                .filter(l -> l.startsWith("TracerPid:")).findFirst().orElseThrow().substring(10).strip();
-    }
-
-    /**
-     * Still running: present and not a zombie. An orphaned child that has exited (its fds closed, so its BPF
-     * programs detached and its ptrace attachments gone) stays a zombie until PID 1 reaps it, which on some
-     * machines takes seconds; kill(pid, 0) and ProcessHandle.isAlive() count that as alive.
-     */
-    static boolean running(ProcessHandle p) {
-        try {
-            return !state(p.pid()).equals("Z");
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    /** The state letter from /proc/PID/stat (R running, S sleeping, T stopped, t traced). */
-    private static String state(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     }
 }

@@ -15,10 +15,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import sockwatch.support.Capabilities;
+import sockwatch.support.SharedTempDirs;
 import sockwatch.support.SockwatchRun;
 
 /** sockwatch runs as root next to programs that matter: what it must never do, checked on the real system. */
@@ -99,33 +99,14 @@ class SecurityTest {
     @Test
     void nothingLeftInSharedTempFolders() throws Exception {
         Capabilities.requireBpftrace();
-        List<Path> shared = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
-        Set<String> before = listing(shared);
+        Set<String> before = SharedTempDirs.listing();
         Process sw = SockwatchRun.start("--duration", "30");
         long swPid = sw.pid();
         ProcessHandle bpftrace = waitForChild(sw);
         new ProcessBuilder("kill", "-KILL", Long.toString(swPid)).start().waitFor();
         sw.waitFor(10, TimeUnit.SECONDS);
-        Set<String> after = listing(shared);
-        after.removeAll(before);
-        Set<String> ours = after.stream().filter(n -> n.contains(Long.toString(swPid))
-                || n.contains(Long.toString(bpftrace.pid())) || n.contains("sockwatch") || n.contains("bpftrace")
-                || n.contains("hsperfdata") || n.contains("jna")).collect(Collectors.toSet());
+        Set<String> ours = SharedTempDirs.leftBehind(before, swPid, bpftrace.pid());
         assertEquals(Set.of(), ours);
-    }
-
-    private static Set<String> listing(List<Path> dirs) throws Exception {
-        Set<String> names = new java.util.HashSet<>();
-        for (Path d : dirs) {
-            if (Files.isDirectory(d)) {
-                try (Stream<Path> s = Files.walk(d, 2)) {
-                    s.forEach(p -> names.add(p.toString()));
-                } catch (java.io.UncheckedIOException e) {
-                    // a file vanished while listing: other programs' business
-                }
-            }
-        }
-        return names;
     }
 
     private static ProcessHandle waitForChild(Process p) throws Exception {

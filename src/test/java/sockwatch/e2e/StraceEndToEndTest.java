@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sockwatch.support.Capabilities;
+import sockwatch.support.ProcFs;
 import sockwatch.support.SockwatchRun;
 
 /** The strace backend on the real kernel, as root: the same checks as with bpftrace, and the same answers. */
@@ -104,7 +105,7 @@ class StraceEndToEndTest {
             assertTrue(r.stderr().contains("Watching setsockopt calls of PID " + watched.pid() + " 'python3' with "
                     + "strace"), r.stderr());
             assertTrue(watched.isAlive() && other.isAlive(), "watched programs are unharmed");
-            assertEquals("0", NothingLeftBehindTest.tracerPid(watched.pid()), "and no longer traced");
+            assertEquals("0", ProcFs.tracerPid(watched.pid()), "and no longer traced");
         } finally {
             watched.destroy();
             other.destroy();
@@ -144,7 +145,7 @@ class StraceEndToEndTest {
                 .redirectErrorStream(true).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (NothingLeftBehindTest.tracerPid(held.pid()).equals("0") && System.nanoTime() < deadline) {
+            while (ProcFs.tracerPid(held.pid()).equals("0") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             long start = System.nanoTime();
@@ -156,7 +157,7 @@ class StraceEndToEndTest {
                     r.stderr());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "not the 60 s arming timeout");
             assertTrue(free.isAlive(), "the other program runs on");
-            assertEquals("0", NothingLeftBehindTest.tracerPid(free.pid()), "and is no longer traced");
+            assertEquals("0", ProcFs.tracerPid(free.pid()), "and is no longer traced");
         } finally {
             otherTracer.destroy();
             otherTracer.waitFor(5, TimeUnit.SECONDS);
