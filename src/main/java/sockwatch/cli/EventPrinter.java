@@ -64,7 +64,7 @@ public final class EventPrinter implements EventSink {
     public void event(SetsockoptEvent event) {
         if (!event.socket().known()) {
             // The backend could not see the socket: look now, while the process most likely still has it.
-            event = event.withSocket(ProcSockets.resolve(event.pid(), event.fd()));
+            event = event.withSocket(ProcSockets.resolveRecent(event.pid(), event.fd()));
         }
         boolean wanted = filter.test(event);
         if (shownKeys != null) {
@@ -149,7 +149,7 @@ public final class EventPrinter implements EventSink {
                 // its first call was never delivered (lost): judge it as that call would have been
                 comm = comm != null ? comm : Processes.comm(r.pid()).orElse(new byte[0]);
                 wanted = filter.test(new SetsockoptEvent(0, r.pid(), r.pid(), comm, r.fd(), r.level(), r.optname(),
-                        0, new byte[0], r.ret(), r.backend(), ProcSockets.resolve(r.pid(), r.fd())));
+                        0, new byte[0], r.ret(), r.backend(), ProcSockets.resolveRecent(r.pid(), r.fd())));
             }
             if (!wanted) {
                 return;

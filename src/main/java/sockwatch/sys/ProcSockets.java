@@ -3,7 +3,9 @@ package sockwatch.sys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import sockwatch.decode.Endpoints;
 import sockwatch.event.SocketContext;
 
@@ -23,10 +25,42 @@ public final class ProcSockets {
             new Table("udplite", SocketContext.AF_INET, 136, 2), new Table("udplite6", SocketContext.AF_INET6, 136, 2),
             new Table("raw", SocketContext.AF_INET, 255, 3), new Table("raw6", SocketContext.AF_INET6, 255, 3));
 
+    /** How long a socket's context read from the tables is reused for further calls on that socket. */
+    static final long FRESH_NANOS = 200_000_000L;
+    private static final int CACHED_SOCKETS = 4096;
+
+    private record Seen(SocketContext context, long atNanos) {
+    }
+
+    /** Socket inode (unique across the system and its namespaces) to its last context read from the tables. */
+    private static final Map<String, Seen> RECENT = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+            return size() > CACHED_SOCKETS;
+        }
+    };
+
     private ProcSockets() {
     }
 
+    /** What the fd is now, read from the tables every time. */
     public static SocketContext resolve(int pid, int fd) {
+        return resolve(pid, fd, false);
+    }
+
+    /**
+     * The same, for a stream of events: a socket's context read in the last 200 ms is reused. Reading the tables
+     * takes a millisecond or more on a busy machine; doing it for every call of a program that sets options in a
+     * loop slowed the reading of strace's output so far that strace, and with it the traced program, waited on
+     * it (7 ms per call instead of 25 us: on a machine with a large TCP hash table every read of /proc/net/tcp
+     * walks all of it). The fd's link is still read every time, so a new socket on a reused fd
+     * number is never mistaken for the old one.
+     */
+    public static SocketContext resolveRecent(int pid, int fd) {
+        return resolve(pid, fd, true);
+    }
+
+    private static SocketContext resolve(int pid, int fd, boolean reuseRecent) {
         String link;
         try {
             link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd))).toString();
@@ -37,6 +71,26 @@ public final class ProcSockets {
             return SocketContext.NOT_A_SOCKET;
         }
         String inode = link.substring("socket:[".length(), link.length() - 1);
+        if (!reuseRecent) {
+            return readTables(pid, inode);
+        }
+        long now = System.nanoTime();
+        synchronized (RECENT) {
+            Seen seen = RECENT.get(inode);
+            if (seen != null && now - seen.atNanos < FRESH_NANOS) {
+                return seen.context;
+            }
+        }
+        // Kept also when the tables do not list it (a socket not yet bound or connected is in none of them), as
+        // such sockets are exactly the ones a program configures in a loop, and a miss costs a full scan.
+        SocketContext context = readTables(pid, inode);
+        synchronized (RECENT) {
+            RECENT.put(inode, new Seen(context, now));
+        }
+        return context;
+    }
+
+    private static SocketContext readTables(int pid, String inode) {
         Path net = Path.of("/proc", Integer.toString(pid), "net");
         for (Table t : INET_TABLES) {
             SocketContext found = findInet(net.resolve(t.file), t, inode);

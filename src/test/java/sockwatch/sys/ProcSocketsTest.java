@@ -72,6 +72,50 @@ class ProcSocketsTest {
         throw new AssertionError("no file fd found");
     }
 
+    /** The fd number of our socket listening on this port, from /proc/self/fd and the tables. */
+    private static int listenerFd(int port) throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                int n = Integer.parseInt(fd.getFileName().toString());
+                SocketContext c = ProcSockets.resolve(SELF, n);
+                if (c.isTcp() && c.state() == 10 && c.local() != null && c.local().endsWith(":" + port)) {
+                    return n;
+                }
+            }
+        }
+        throw new AssertionError("no listener on port " + port);
+    }
+
+    /**
+     * A stream of events reuses a socket's context for a short while (reading the tables for every call of a busy
+     * program made strace wait on sockwatch), but never across sockets: a new socket that got the closed one's fd
+     * number is looked up afresh, because the fd's link (its inode) is read every time.
+     */
+    @Test
+    void recentContextsAreReusedPerSocketNeverAcrossAReusedFd() throws Exception {
+        int fd;
+        int firstPort;
+        try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            firstPort = first.getLocalPort();
+            fd = listenerFd(firstPort);
+            SocketContext a = ProcSockets.resolveRecent(SELF, fd);
+            assertTrue(a.local().endsWith(":" + firstPort), a.local());
+            assertTrue(a == ProcSockets.resolveRecent(SELF, fd), "reused within the window");
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (listenerFd(second.getLocalPort()) != fd) {
+                    continue;   // the JVM gave the new socket another fd number: try again
+                }
+                SocketContext b = ProcSockets.resolveRecent(SELF, fd);
+                assertTrue(b.local().endsWith(":" + second.getLocalPort()),
+                        "the new socket on fd " + fd + ", not the old one on port " + firstPort + ": " + b.local());
+                return;
+            }
+        }
+        throw new AssertionError("no new socket got fd " + fd + " back in 20 tries");
+    }
+
     @Test
     void nonSocketsAndClosedFds() throws Exception {
         assertEquals(SocketContext.NOT_A_SOCKET, ProcSockets.resolve(SELF, fileFd()));
