@@ -77,10 +77,11 @@ public final class SocketNames {
     /** ss's netid: tcp, tcp6, udp, udp6, unix, netlink ... */
     public static String netid(SocketContext c) {
         if (c.isInet()) {
-            return protocol(c) + (c.family() == SocketContext.AF_INET6 ? "6" : "");
+            String protocol = protocol(c);
+            return c.family() == SocketContext.AF_INET6 ? protocol.concat("6") : protocol;
         }
         String family = family(c);
-        return c.family() == SocketContext.AF_UNIX ? "unix " + protocol(c) : family;
+        return c.family() == SocketContext.AF_UNIX ? "unix ".concat(protocol(c)) : family;
     }
 
     /** TCP state name (LISTEN, ESTABLISHED ...) for TCP sockets; null for others. */
