@@ -43,6 +43,7 @@
 //SOURCES ../src/main/java/sockwatch/event/SocketContext.java
 //SOURCES ../src/main/java/sockwatch/output/EventFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/EventView.java
+//SOURCES ../src/main/java/sockwatch/output/FragmentCache.java
 //SOURCES ../src/main/java/sockwatch/output/Json.java
 //SOURCES ../src/main/java/sockwatch/output/JsonFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/Printable.java
