@@ -47,6 +47,7 @@
 //SOURCES ../src/main/java/sockwatch/output/Json.java
 //SOURCES ../src/main/java/sockwatch/output/JsonFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/Printable.java
+//SOURCES ../src/main/java/sockwatch/output/ProcessNames.java
 //SOURCES ../src/main/java/sockwatch/output/RepeatView.java
 //SOURCES ../src/main/java/sockwatch/output/SocketText.java
 //SOURCES ../src/main/java/sockwatch/output/Summary.java

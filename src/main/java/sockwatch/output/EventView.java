@@ -18,7 +18,7 @@ public record EventView(SetsockoptEvent event, String comm, String levelName, St
         // EFAULT: the kernel could not read optval, so whatever a probe captured there is not the value.
         DecodedValue value = e.errno() == EFAULT ? new DecodedValue(null, "an unreadable address", null)
                 : ValueDecoder.decode(option, e.value(), e.optlen());
-        return new EventView(e, Printable.of(e.comm()), table.levelName(e.level()),
+        return new EventView(e, ProcessNames.printable(e.comm()), table.levelName(e.level()),
                 option != null ? option.name() : null, value, e.ok() ? null : Errno.label(e.errno()));
     }
 
