@@ -45,6 +45,7 @@ public class PipelineBenchmark {
     private final TextFormatter text = new TextFormatter(ZoneOffset.UTC);
     private final JsonFormatter json = new JsonFormatter();
     private EventPrinter printer;
+    private EventPrinter jsonPrinter;
 
     @Setup
     public void setup() throws IOException {
@@ -72,6 +73,9 @@ public class PipelineBenchmark {
         // like > /dev/null, through the same autoflushing UTF-8 PrintStream).
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         printer = new EventPrinter(EventFilter.any(), text, table, devNull, devNull, v -> {
+        });
+        // The same with --json.
+        jsonPrinter = new EventPrinter(EventFilter.any(), new JsonFormatter(), table, devNull, devNull, v -> {
         });
     }
 
@@ -137,5 +141,15 @@ public class PipelineBenchmark {
             parser.accept(line, printer);
         }
         printer.endOfBatch();
+    }
+
+    /** The same per-event path with --json: parser into EventPrinter (filter, decode, summary, JSON out). */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void sockwatchSinkJson() {
+        for (String line : lines) {
+            parser.accept(line, jsonPrinter);
+        }
+        jsonPrinter.endOfBatch();
     }
 }
