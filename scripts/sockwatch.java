@@ -47,9 +47,11 @@
 //SOURCES ../src/main/java/sockwatch/event/SocketContext.java
 //SOURCES ../src/main/java/sockwatch/output/EventFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/EventView.java
+//SOURCES ../src/main/java/sockwatch/output/FragmentCache.java
 //SOURCES ../src/main/java/sockwatch/output/Json.java
 //SOURCES ../src/main/java/sockwatch/output/JsonFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/Printable.java
+//SOURCES ../src/main/java/sockwatch/output/ProcessNames.java
 //SOURCES ../src/main/java/sockwatch/output/RepeatView.java
 //SOURCES ../src/main/java/sockwatch/output/SocketText.java
 //SOURCES ../src/main/java/sockwatch/output/Summary.java
@@ -63,6 +65,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java

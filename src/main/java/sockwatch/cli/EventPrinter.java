@@ -1,6 +1,7 @@
 package sockwatch.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,7 +32,10 @@ public final class EventPrinter implements EventSink {
     private Map<RepeatKey, Boolean> shownKeys;
     private Map<Integer, byte[]> comms;
     private long repeatsReported;
-    /** Lines held back until the backend's burst ends (see {@link EventSink#endOfBatch()}). */
+    /**
+     * Lines not written yet: formatters append straight into it (no String per event), and it is written as one
+     * UTF-8 write per burst once the backend batches (see {@link EventSink#endOfBatch()}), else per line.
+     */
     private final StringBuilder pending = new StringBuilder();
     private boolean batching;
     private static final int PENDING_MAX = 1 << 16;
@@ -39,6 +43,10 @@ public final class EventPrinter implements EventSink {
     private record RepeatKey(int pid, int fd, int level, int optname) {
     }
 
+    /**
+     * @param out where the event lines go, written as UTF-8 bytes whatever the stream's own charset: sockwatch's
+     *            stdout is UTF-8 whatever the locale ({@link Console#stdout()})
+     */
     public EventPrinter(EventFilter filter, EventFormatter formatter, OptionTable table, PrintStream out,
                         PrintStream err, Consumer<EventView> observer) {
         this.filter = filter;
@@ -78,23 +86,31 @@ public final class EventPrinter implements EventSink {
         }
         EventView view = EventView.of(event, table);
         summary.add(view);
-        emit(formatter.format(view));
+        synchronized (pending) {
+            int lineStart = pending.length();
+            try {
+                formatter.formatTo(view, pending);
+            } catch (RuntimeException e) {
+                pending.setLength(lineStart);   // never half a line
+                throw e;
+            }
+            endLine();
+        }
         observer.accept(view);
     }
 
     /** One line to stdout: at once, or (once the backend batches) with the rest of its burst. */
     private void emit(String line) {
         synchronized (pending) {
-            if (batching) {
-                pending.append(line).append('\n');
-                if (pending.length() >= PENDING_MAX) {
-                    flush();
-                }
-                return;
-            }
+            pending.append(line);
+            endLine();
         }
-        synchronized (out) {
-            out.println(line);
+    }
+
+    private void endLine() {
+        pending.append('\n');
+        if (!batching || pending.length() >= PENDING_MAX) {
+            flush();
         }
     }
 
@@ -110,11 +126,12 @@ public final class EventPrinter implements EventSink {
     public void flush() {
         synchronized (pending) {
             if (pending.length() > 0) {
+                byte[] bytes = pending.toString().getBytes(StandardCharsets.UTF_8);
+                pending.setLength(0);
                 synchronized (out) {
-                    out.print(pending);
+                    out.write(bytes, 0, bytes.length);
                     out.flush();
                 }
-                pending.setLength(0);
             }
         }
     }

@@ -141,7 +141,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
 
         CompletableFuture<EventView> seen = new CompletableFuture<>();
         TextFormatter text = new TextFormatter(ZoneId.systemDefault());
-        EventPrinter sink = new EventPrinter(EventFilter.any(), v -> "  saw: " + text.format(v),
+        EventPrinter sink = new EventPrinter(EventFilter.any(), (v, line) -> text.formatTo(v, line.append("  saw: ")),
                 OptionTable.standard(), out, System.err, v -> {
                     var e = v.event();
                     if (e.pid() == appProcess.pid() && e.level() == SOL_TCP && e.optname() == TCP_NODELAY && e.ok()

@@ -15,16 +15,23 @@ public final class Errno {
     private static final class Table {
         static final Map<Integer, String> NAMES = new HashMap<>();
         static final Map<String, Integer> NUMBERS = new HashMap<>();
+        /** NAMES by number, for the look-up every failed call makes. */
+        static final String[] BY_NUMBER;
 
         static {
             for (TsvReader.Row row : TsvReader.read("errno.tsv")) {
                 int n = row.number(0);
+                if (n <= 0) {
+                    throw row.bad("errno numbers are positive");
+                }
                 if (NAMES.putIfAbsent(n, row.field(1)) != null) {
                     throw row.bad("errno " + n + " listed twice");
                 }
                 NUMBERS.put(row.field(1), n);
                 row.names(2).forEach(alias -> NUMBERS.put(alias, n));
             }
+            BY_NUMBER = new String[NAMES.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+            NAMES.forEach((n, name) -> BY_NUMBER[n] = name);
         }
     }
 
@@ -33,7 +40,14 @@ public final class Errno {
 
     /** "EINVAL" for 22; null for a number Linux does not define (0, 41, 58, negatives, > 133). */
     public static String name(int errno) {
-        return Table.NAMES.get(errno);
+        String[] names = Table.BY_NUMBER;
+        return errno >= 0 && errno < names.length ? names[errno] : null;
+    }
+
+    /** "EINVAL", or "errno 999" for a number Linux does not define. */
+    public static String label(int errno) {
+        String name = name(errno);
+        return name != null ? name : "errno " + errno;
     }
 
     /** 22 for "EINVAL" (any case; aliases like EWOULDBLOCK too); empty if unknown. */

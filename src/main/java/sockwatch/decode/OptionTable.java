@@ -1,6 +1,7 @@
 package sockwatch.decode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,6 +32,14 @@ public final class OptionTable {
     private final List<SockOption> all = new ArrayList<>();
     private final Map<Integer, String> levelNames = new TreeMap<>();
     private final Map<String, Integer> levelNumbers = new HashMap<>();
+    /**
+     * The same options and level names indexed by number, for the look-ups every event makes (no boxed key, no
+     * hashing): options by level, then optname; the numbers in the tables are small (levels up to ~300).
+     */
+    private SockOption[][] optionsByLevel;
+    private String[] levelNamesByNumber;
+    /** Numbers beyond this in a table file are a mistake in the file (and would make the arrays above huge). */
+    private static final int MAX_NUMBER = 4095;
 
     private OptionTable() {
     }
@@ -40,7 +49,16 @@ public final class OptionTable {
     }
 
     public Optional<SockOption> find(int level, int optname) {
-        return Optional.ofNullable(byKey.get(key(level, optname)));
+        return Optional.ofNullable(option(level, optname));
+    }
+
+    /** The option, or null when the table does not know it. */
+    public SockOption option(int level, int optname) {
+        if (level < 0 || level >= optionsByLevel.length) {
+            return null;
+        }
+        SockOption[] options = optionsByLevel[level];
+        return options != null && optname >= 0 && optname < options.length ? options[optname] : null;
     }
 
     /** Options called {@code name} (or an alias such as SO_RCVTIMEO), ignoring case; one per level that has it. */
@@ -54,7 +72,7 @@ public final class OptionTable {
     }
 
     public String levelName(int level) {
-        return levelNames.get(level);
+        return level >= 0 && level < levelNamesByNumber.length ? levelNamesByNumber[level] : null;
     }
 
     /**
@@ -82,7 +100,7 @@ public final class OptionTable {
     private static OptionTable load() {
         OptionTable t = new OptionTable();
         for (TsvReader.Row row : TsvReader.read(LEVELS)) {
-            int level = row.number(0);
+            int level = checked(row, row.number(0));
             String name = row.field(1);
             if (t.levelNames.putIfAbsent(level, name) != null) {
                 throw row.bad("level " + level + " listed twice");
@@ -104,7 +122,25 @@ public final class OptionTable {
         t.all.sort(Comparator.comparingInt(SockOption::level).thenComparingInt(SockOption::optname));
         t.byName.values().forEach(list -> list.sort(Comparator.comparingInt(SockOption::level)));
         t.byName.replaceAll((k, v) -> List.copyOf(v));
+        t.index();
         return t;
+    }
+
+    /** Fills the by-number arrays from the maps, once everything is loaded. */
+    private void index() {
+        int maxLevel = levelNames.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        levelNamesByNumber = new String[maxLevel + 1];
+        levelNames.forEach((level, name) -> levelNamesByNumber[level] = name);
+        int maxOptionLevel = all.stream().mapToInt(SockOption::level).max().orElse(-1);
+        optionsByLevel = new SockOption[maxOptionLevel + 1][];
+        for (SockOption o : all) {
+            SockOption[] options = optionsByLevel[o.level()];
+            if (options == null || options.length <= o.optname()) {
+                options = Arrays.copyOf(options == null ? new SockOption[0] : options, o.optname() + 1);
+                optionsByLevel[o.level()] = options;
+            }
+            options[o.optname()] = o;
+        }
     }
 
     private void addOptions(int level, String file) {
@@ -115,7 +151,7 @@ public final class OptionTable {
             } catch (IllegalArgumentException e) {
                 throw row.bad("unknown type '" + row.field(2) + "'");
             }
-            SockOption opt = new SockOption(level, row.number(0), row.field(1), type);
+            SockOption opt = new SockOption(level, checked(row, row.number(0)), row.field(1), type);
             if (byKey.putIfAbsent(key(level, opt.optname()), opt) != null) {
                 throw row.bad("optname " + opt.optname() + " listed twice for level " + level);
             }
@@ -130,6 +166,13 @@ public final class OptionTable {
                 same.add(opt);
             }
         }
+    }
+
+    private static int checked(TsvReader.Row row, int number) {
+        if (number < 0 || number > MAX_NUMBER) {
+            throw row.bad("number " + number + " is out of range (0.." + MAX_NUMBER + ")");
+        }
+        return number;
     }
 
     private static long key(int level, int optname) {

@@ -1,20 +1,14 @@
 package sockwatch.decode;
 
-import java.util.Map;
 import sockwatch.event.SocketContext;
 
 /**
  * Names for a socket's family, protocol and TCP state, as ss and netstat print them (tcp, udp6, unix ...).
  * Numbers from include/linux/socket.h, include/uapi/linux/in.h and include/net/tcp_states.h; anything else is
- * shown as its number.
+ * shown as its number. These run for every event: the names are switch look-ups, and a "family 42" fallback is
+ * only made for a number that has no name.
  */
 public final class SocketNames {
-    private static final Map<Integer, String> FAMILIES = Map.of(1, "unix", 2, "inet", 10, "inet6", 16, "netlink",
-            17, "packet", 40, "vsock", 44, "xdp");
-    private static final Map<Integer, String> INET_PROTOCOLS = Map.of(6, "tcp", 17, "udp", 1, "icmp", 58, "icmpv6",
-            132, "sctp", 136, "udplite", 262, "mptcp", 255, "raw");
-    private static final Map<Integer, String> TYPES = Map.of(1, "stream", 2, "dgram", 3, "raw", 4, "rdm",
-            5, "seqpacket", 6, "dccp", 10, "packet");
     private static final String[] TCP_STATES = {null, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
             "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV", "BOUND_INACTIVE"};
 
@@ -26,7 +20,17 @@ public final class SocketNames {
         if (!c.isSocket()) {
             return null;
         }
-        return FAMILIES.getOrDefault(c.family(), "family " + c.family());
+        String name = switch (c.family()) {
+            case 1 -> "unix";
+            case 2 -> "inet";
+            case 10 -> "inet6";
+            case 16 -> "netlink";
+            case 17 -> "packet";
+            case 40 -> "vsock";
+            case 44 -> "xdp";
+            default -> null;
+        };
+        return name != null ? name : "family " + c.family();
     }
 
     /** "tcp", "udp", "raw" ... for inet sockets; the socket type ("stream", "dgram") otherwise. */
@@ -34,22 +38,50 @@ public final class SocketNames {
         if (!c.isSocket()) {
             return null;
         }
-        if (c.isInet() && INET_PROTOCOLS.containsKey(c.protocol())) {
-            return INET_PROTOCOLS.get(c.protocol());
+        if (c.isInet()) {
+            String name = inetProtocol(c.protocol());
+            if (name != null) {
+                return name;
+            }
+            if (c.type() == 3) {
+                return "raw";
+            }
         }
-        if (c.isInet() && c.type() == 3) {
-            return "raw";
-        }
-        return TYPES.getOrDefault(c.type(), "type " + c.type());
+        String type = switch (c.type()) {
+            case 1 -> "stream";
+            case 2 -> "dgram";
+            case 3 -> "raw";
+            case 4 -> "rdm";
+            case 5 -> "seqpacket";
+            case 6 -> "dccp";
+            case 10 -> "packet";
+            default -> null;
+        };
+        return type != null ? type : "type " + c.type();
+    }
+
+    private static String inetProtocol(int protocol) {
+        return switch (protocol) {
+            case 6 -> "tcp";
+            case 17 -> "udp";
+            case 1 -> "icmp";
+            case 58 -> "icmpv6";
+            case 132 -> "sctp";
+            case 136 -> "udplite";
+            case 262 -> "mptcp";
+            case 255 -> "raw";
+            default -> null;
+        };
     }
 
     /** ss's netid: tcp, tcp6, udp, udp6, unix, netlink ... */
     public static String netid(SocketContext c) {
         if (c.isInet()) {
-            return protocol(c) + (c.family() == SocketContext.AF_INET6 ? "6" : "");
+            String protocol = protocol(c);
+            return c.family() == SocketContext.AF_INET6 ? protocol.concat("6") : protocol;
         }
         String family = family(c);
-        return c.family() == SocketContext.AF_UNIX ? "unix " + protocol(c) : family;
+        return c.family() == SocketContext.AF_UNIX ? "unix ".concat(protocol(c)) : family;
     }
 
     /** TCP state name (LISTEN, ESTABLISHED ...) for TCP sockets; null for others. */

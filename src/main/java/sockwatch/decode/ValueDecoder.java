@@ -54,7 +54,7 @@ public final class ValueDecoder {
         } else {
             return null;
         }
-        return new DecodedValue(v, v + c.suffix(), o.type() == ValueType.BOOL ? v != 0 : null);
+        return new DecodedValue(v, c.withSuffix(Long.toString(v)), o.type() == ValueType.BOOL ? v != 0 : null);
     }
 
     /** SO_MAX_PACING_RATE: sk_setsockopt() reads a u32, then a u64 instead when optlen >= 8. */
@@ -66,20 +66,23 @@ public final class ValueDecoder {
             long v = c.le64(0);
             // A u64 above Long.MAX_VALUE (e.g. ~0UL, "unlimited") has no Long form: give its decimal string.
             String u = Long.toUnsignedString(v);
-            return v >= 0 ? number(c, v) : new DecodedValue(u, u + c.suffix(), null);
+            return v >= 0 ? number(c, v) : new DecodedValue(u, c.withSuffix(u), null);
         }
         return c.fits(4) ? number(c, Integer.toUnsignedLong(c.le32(0))) : null;
     }
 
     private static DecodedValue number(Capture c, long v) {
-        return new DecodedValue(v, v + c.suffix(), null);
+        return new DecodedValue(v, c.withSuffix(Long.toString(v)), null);
     }
 
+    /** json: a two-entry map; text: what that map's toString() says ("{onoff=1, linger=5}"), written directly. */
     private static DecodedValue struct(Capture c, String k1, long v1, String k2, long v2) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(k1, v1);
         m.put(k2, v2);
-        return new DecodedValue(m, m + c.suffix(), null);
+        String text = new StringBuilder(48).append('{').append(k1).append('=').append(v1).append(", ").append(k2)
+                .append('=').append(v2).append('}').toString();
+        return new DecodedValue(m, c.withSuffix(text), null);
     }
 
     /** The kernel copies the name up to the first NUL (or optlen); optlen 0 means "" (SO_BINDTODEVICE: unbind). */
@@ -132,9 +135,9 @@ public final class ValueDecoder {
             return optlen >= n && avail >= n;
         }
 
-        /** For decoded values: says so when the probe captured fewer than optlen bytes. */
-        String suffix() {
-            return firstOf(avail);
+        /** A decoded value's text, and says so when the probe captured fewer than optlen bytes. */
+        String withSuffix(String text) {
+            return avail < optlen ? text + firstOf(avail) : text;
         }
 
         /** " (first n of optlen bytes)" when n falls short of optlen, else "". */

@@ -1,6 +1,5 @@
 package sockwatch.output;
 
-import java.util.Optional;
 import sockwatch.decode.DecodedValue;
 import sockwatch.decode.Errno;
 import sockwatch.decode.OptionTable;
@@ -15,13 +14,12 @@ public record EventView(SetsockoptEvent event, String comm, String levelName, St
     private static final int EFAULT = 14;
 
     public static EventView of(SetsockoptEvent e, OptionTable table) {
-        Optional<SockOption> option = table.find(e.level(), e.optname());
+        SockOption option = table.option(e.level(), e.optname());
         // EFAULT: the kernel could not read optval, so whatever a probe captured there is not the value.
         DecodedValue value = e.errno() == EFAULT ? new DecodedValue(null, "an unreadable address", null)
-                : ValueDecoder.decode(option.orElse(null), e.value(), e.optlen());
-        String errno = e.ok() ? null : Optional.ofNullable(Errno.name(e.errno())).orElse("errno " + e.errno());
-        return new EventView(e, Printable.of(e.comm()), table.levelName(e.level()),
-                option.map(SockOption::name).orElse(null), value, errno);
+                : ValueDecoder.decode(option, e.value(), e.optlen());
+        return new EventView(e, ProcessNames.printable(e.comm()), table.levelName(e.level()),
+                option != null ? option.name() : null, value, e.ok() ? null : Errno.label(e.errno()));
     }
 
     /** "SOL_TCP", or "level 999" when the level has no name in our tables. */

@@ -1,6 +1,5 @@
 package sockwatch.output;
 
-import java.util.Optional;
 import sockwatch.decode.Errno;
 import sockwatch.decode.OptionTable;
 import sockwatch.decode.SockOption;
@@ -11,9 +10,9 @@ public record RepeatView(RepeatCount repeats, String comm, String levelName, Str
 
     /** @param comm the process's name as its last shown event had it (raw bytes, hostile) */
     public static RepeatView of(RepeatCount r, byte[] comm, OptionTable table) {
-        String errno = r.ok() ? null : Optional.ofNullable(Errno.name(r.errno())).orElse("errno " + r.errno());
-        return new RepeatView(r, Printable.of(comm), table.levelName(r.level()),
-                table.find(r.level(), r.optname()).map(SockOption::name).orElse(null), errno);
+        SockOption option = table.option(r.level(), r.optname());
+        return new RepeatView(r, Printable.of(comm), table.levelName(r.level()), option != null ? option.name() : null,
+                r.ok() ? null : Errno.label(r.errno()));
     }
 
     public String levelLabel() {

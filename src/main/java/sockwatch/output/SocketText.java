@@ -8,25 +8,28 @@ final class SocketText {
     private SocketText() {
     }
 
-    /** Empty when the backend could not tell. */
-    static String of(SocketContext s) {
+    /** Appends nothing when the backend could not tell. */
+    static void appendTo(StringBuilder out, SocketContext s) {
         if (!s.known()) {
-            return "";
+            return;
         }
         if (!s.isSocket()) {
-            return " (not a socket)";
+            out.append(" (not a socket)");
+            return;
         }
-        String netid = SocketNames.netid(s);
+        out.append(" (").append(SocketNames.netid(s));
         if (!s.isInet()) {
-            return " (" + netid + ")";
+            out.append(')');
+        } else if ("LISTEN".equals(SocketNames.tcpState(s))) {
+            out.append(" listening on ").append(s.local()).append(')');
+        } else if (s.local() == null && s.remote() == null) {
+            out.append(", not bound yet)");
+        } else {
+            out.append(' ').append(s.local() == null ? "*" : s.local());
+            if (s.remote() != null) {
+                out.append(" -> ").append(s.remote());
+            }
+            out.append(')');
         }
-        if ("LISTEN".equals(SocketNames.tcpState(s))) {
-            return " (" + netid + " listening on " + s.local() + ")";
-        }
-        if (s.local() == null && s.remote() == null) {
-            return " (" + netid + ", not bound yet)";
-        }
-        return " (" + netid + " " + (s.local() == null ? "*" : s.local())
-                + (s.remote() == null ? "" : " -> " + s.remote()) + ")";
     }
 }

@@ -15,24 +15,35 @@ public final class TextFormatter implements EventFormatter {
     }
 
     @Override
-    public String format(EventView v) {
+    public void formatTo(EventView v, StringBuilder out) {
         var e = v.event();
-        StringBuilder out = new StringBuilder(160);
         time.localTime(out, e.wallNanos());
         out.append(" App '").append(v.comm()).append("' (PID ").append(e.pid());
         if (e.tid() != e.pid()) {
             out.append(", TID ").append(e.tid());
         }
         out.append(") is ");
-        String what = v.optionLabel() + " (" + v.levelLabel() + ")";
         Boolean enabled = v.value().enabled();
         if (enabled != null) {
-            out.append(enabled ? "enabling" : "disabling").append(" socket option ").append(what);
+            out.append(enabled ? "enabling" : "disabling").append(" socket option ");
+            appendOption(out, v);
         } else {
-            out.append("setting socket option ").append(what).append(" to ").append(v.value().text());
+            out.append("setting socket option ");
+            appendOption(out, v);
+            out.append(" to ").append(v.value().text());
         }
-        out.append(" on fd ").append(e.fd()).append(SocketText.of(e.socket())).append(" ... ");
-        out.append(e.ok() ? "success" : "failed: " + v.errnoName());
-        return out.toString();
+        out.append(" on fd ").append(e.fd());
+        SocketText.appendTo(out, e.socket());
+        out.append(" ... ");
+        if (e.ok()) {
+            out.append("success");
+        } else {
+            out.append("failed: ").append(v.errnoName());
+        }
+    }
+
+    /** "TCP_NODELAY (SOL_TCP)" */
+    private static void appendOption(StringBuilder out, EventView v) {
+        out.append(v.optionLabel()).append(" (").append(v.levelLabel()).append(')');
     }
 }

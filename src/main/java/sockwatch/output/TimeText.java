@@ -62,17 +62,13 @@ final class TimeText {
         out.append('Z');
     }
 
+    /** value (below 10^digits) with leading zeros to {@code digits} digits: the zeros, then one int append. */
     private static void pad(StringBuilder out, int value, int digits) {
-        for (int d = digits - 1, div = pow10(d); d >= 0; d--, div /= 10) {
-            out.append((char) ('0' + (value / div) % 10));
+        for (int limit = POW10[digits - 1]; limit > 1 && value < limit; limit /= 10) {
+            out.append('0');
         }
+        out.append(value);
     }
 
-    private static int pow10(int n) {
-        int p = 1;
-        for (int i = 0; i < n; i++) {
-            p *= 10;
-        }
-        return p;
-    }
+    private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 }

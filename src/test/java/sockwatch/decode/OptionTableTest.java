@@ -85,6 +85,25 @@ class OptionTableTest {
         assertTrue(table.find(1, -1).isEmpty());
     }
 
+    /** The by-number look-up every event makes finds exactly the listed options, and nothing anywhere else. */
+    @Test
+    void lookUpByNumberMatchesTheList() {
+        java.util.Map<Long, SockOption> listed = new java.util.HashMap<>();
+        table.all().forEach(o -> listed.put(((long) o.level() << 32) | o.optname(), o));
+        for (int level = -3; level <= 400; level++) {
+            for (int optname = -3; optname <= 300; optname++) {
+                SockOption want = level < 0 || optname < 0 ? null : listed.get(((long) level << 32) | optname);
+                assertSame(want, table.option(level, optname), level + "/" + optname);
+            }
+        }
+        assertNull(table.option(Integer.MIN_VALUE, 1));
+        assertNull(table.option(1, Integer.MAX_VALUE));
+        assertEquals("SOL_VSOCK", table.levelName(287));
+        assertNull(table.levelName(288));
+        assertNull(table.levelName(-1));
+        assertNull(table.levelName(2));
+    }
+
     @Test
     void coversEveryLevelTable() {
         assertTrue(table.all().stream().filter(o -> o.level() == 1).count() >= 80);

@@ -107,12 +107,8 @@ public final class BpftraceLineParser {
      * low n bytes of word 0). Returns null when the line does not have exactly that shape.
      */
     private SetsockoptEvent toEvent(String line) {
-        Scan s = new Scan(line, EVENT_PREFIX.length());
-        int start = s.pos;
-        if (!s.digits()) {
-            return null;
-        }
-        long ktime = Long.parseUnsignedLong(line, start, s.pos, 10);
+        NumberCursor s = new NumberCursor(line, EVENT_PREFIX.length());
+        long ktime = s.unsigned();
         int pid = s.spaceInt();
         int tid = s.spaceInt();
         int fd = s.spaceInt();
@@ -145,18 +141,14 @@ public final class BpftraceLineParser {
         for (int i = 0; i < 16; i++) {
             f[i] = s.spaceLong();
         }
-        if (s.pos != line.length()) {
+        if (!s.atEnd()) {
             return null;
         }
-        byte[] comm = new byte[16];
-        putLong(comm, 0, comm0, 8);
-        putLong(comm, 8, comm1, 8);
-        comm = untilNul(comm);
         if (value.length > Math.max(optlen, 0)) {
             value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
         }
-        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm, fd, level, optname, optlen,
-                value, ret, BACKEND, socket(f));
+        return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm(comm0, comm1), fd, level, optname,
+                optlen, value, ret, BACKEND, socket(f));
     }
 
     /** The low {@code count} bytes of w, little-endian, at {@code at}. */
@@ -166,62 +158,27 @@ public final class BpftraceLineParser {
         }
     }
 
-    /** A cursor over one line; every read checks the shape and throws NumberFormatException when it is wrong. */
-    private static final class Scan {
-        final String s;
-        int pos;
-
-        Scan(String s, int pos) {
-            this.s = s;
-            this.pos = pos;
+    /** The process name: the bytes of its two little-endian words up to the first NUL (the kernel's 16-byte comm). */
+    static byte[] comm(long word0, long word1) {
+        int len = bytesBeforeNul(word0);
+        if (len == 8) {
+            len += bytesBeforeNul(word1);
         }
-
-        /** Skips [0-9]+; false if there is none. */
-        boolean digits() {
-            int from = pos;
-            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
-                pos++;
-            }
-            return pos > from;
+        byte[] comm = new byte[len];
+        putLong(comm, 0, word0, Math.min(len, 8));
+        if (len > 8) {
+            putLong(comm, 8, word1, len - 8);
         }
+        return comm;
+    }
 
-        /** " -?[0-9]+" */
-        private int number() {
-            if (pos >= s.length() || s.charAt(pos) != ' ') {
-                throw new NumberFormatException("expected a space at " + pos);
+    private static int bytesBeforeNul(long w) {
+        for (int i = 0; i < 8; i++) {
+            if ((w >>> (8 * i) & 0xff) == 0) {
+                return i;
             }
-            pos++;
-            int from = pos;
-            if (pos < s.length() && s.charAt(pos) == '-') {
-                pos++;
-            }
-            if (!digits()) {
-                throw new NumberFormatException("expected a number at " + from);
-            }
-            return from;
         }
-
-        int spaceInt() {
-            int from = number();
-            return Integer.parseInt(s, from, pos, 10);
-        }
-
-        long spaceLong() {
-            int from = number();
-            return Long.parseLong(s, from, pos, 10);
-        }
-
-        /** " [0-9]+" as an unsigned 64-bit number */
-        long spaceUnsigned() {
-            if (pos >= s.length() || s.charAt(pos) != ' ') {
-                throw new NumberFormatException("expected a space at " + pos);
-            }
-            int from = ++pos;
-            if (!digits()) {
-                throw new NumberFormatException("expected a number at " + from);
-            }
-            return Long.parseUnsignedLong(s, from, pos, 10);
-        }
+        return 8;
     }
 
     /**
@@ -258,14 +215,5 @@ public final class BpftraceLineParser {
             }
         }
         return out;
-    }
-
-    private static byte[] untilNul(byte[] b) {
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == 0) {
-                return java.util.Arrays.copyOf(b, i);
-            }
-        }
-        return b;
     }
 }

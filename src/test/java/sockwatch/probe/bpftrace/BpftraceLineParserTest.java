@@ -231,4 +231,24 @@ class BpftraceLineParserTest {
         assertEquals(0, sink.events.get(0).value().length);
         assertArrayEquals(new byte[] {'l', 'o'}, sink.events.get(0).comm());
     }
+
+    /** The name is the bytes up to the first NUL of the two words, whatever its length (0 to 16 bytes). */
+    @Test
+    void processNameEndsAtTheFirstNul() {
+        byte[] full = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        for (int len = 0; len <= 16; len++) {
+            byte[] kernel = new byte[16];
+            System.arraycopy(full, 0, kernel, 0, len);
+            if (len < 16) {
+                kernel[len] = 0;
+                // bytes after the NUL are the kernel's leftovers: never part of the name
+                for (int i = len + 1; i < 16; i++) {
+                    kernel[i] = 'x';
+                }
+            }
+            long w0 = java.nio.ByteBuffer.wrap(kernel, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            long w1 = java.nio.ByteBuffer.wrap(kernel, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            assertArrayEquals(java.util.Arrays.copyOf(full, len), BpftraceLineParser.comm(w0, w1), "length " + len);
+        }
+    }
 }
