@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import sockwatch.event.SocketContext;
+import sockwatch.support.Capabilities;
 
 class ProcSocketsTest {
     private static final int SELF = (int) ProcessHandle.current().pid();
@@ -72,48 +73,43 @@ class ProcSocketsTest {
         throw new AssertionError("no file fd found");
     }
 
-    /** The fd number of our socket listening on this port, from /proc/self/fd and the tables. */
-    private static int listenerFd(int port) throws Exception {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                int n = Integer.parseInt(fd.getFileName().toString());
-                SocketContext c = ProcSockets.resolve(SELF, n);
-                if (c.isTcp() && c.state() == 10 && c.local() != null && c.local().endsWith(":" + port)) {
-                    return n;
-                }
-            }
-        }
-        throw new AssertionError("no listener on port " + port);
-    }
-
     /**
      * A stream of events reuses a socket's context for a short while (reading the tables for every call of a busy
-     * program made strace wait on sockwatch), but never across sockets: a new socket that got the closed one's fd
-     * number is looked up afresh, because the fd's link (its inode) is read every time.
+     * program made strace wait on sockwatch), but never across sockets: when the fd number is taken over by
+     * another socket (here python's dup2 onto it, at once, well inside the reuse window), the new socket is looked
+     * up afresh, because the fd's link (its inode) is read every time.
      */
     @Test
     void recentContextsAreReusedPerSocketNeverAcrossAReusedFd() throws Exception {
-        int fd;
-        int firstPort;
-        try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            firstPort = first.getLocalPort();
-            fd = listenerFd(firstPort);
-            SocketContext a = ProcSockets.resolveRecent(SELF, fd);
-            assertTrue(a.local().endsWith(":" + firstPort), a.local());
-            assertTrue(a == ProcSockets.resolveRecent(SELF, fd), "reused within the window");
+        Capabilities.requireTool("python3");
+        String script = String.join("\n",
+                "import os, socket, sys",
+                "a = socket.socket(); a.bind(('127.0.0.1', 0)); a.listen()",
+                "print(a.fileno(), a.getsockname()[1], flush=True)",
+                "sys.stdin.readline()",
+                "b = socket.socket(); b.bind(('127.0.0.1', 0)); b.listen()",
+                "os.dup2(b.fileno(), a.fileno())",
+                "print(b.getsockname()[1], flush=True)",
+                "sys.stdin.readline()");
+        Process p = new ProcessBuilder("python3", "-c", script).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+             var in = new java.io.PrintWriter(p.getOutputStream(), true)) {
+            int pid = (int) p.pid();
+            String[] first = out.readLine().split(" ");
+            int fd = Integer.parseInt(first[0]);
+            SocketContext a = ProcSockets.resolveRecent(pid, fd);
+            assertTrue(a.local().endsWith(":" + first[1]), a.local());
+            assertTrue(a == ProcSockets.resolveRecent(pid, fd), "reused within the window");
+            in.println();
+            String second = out.readLine();
+            SocketContext b = ProcSockets.resolveRecent(pid, fd);
+            assertTrue(b.local().endsWith(":" + second),
+                    "the new socket on fd " + fd + " (port " + second + "), not the old one: " + b.local());
+            in.println();
+        } finally {
+            p.destroy();
+            p.waitFor();
         }
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (listenerFd(second.getLocalPort()) != fd) {
-                    continue;   // the JVM gave the new socket another fd number: try again
-                }
-                SocketContext b = ProcSockets.resolveRecent(SELF, fd);
-                assertTrue(b.local().endsWith(":" + second.getLocalPort()),
-                        "the new socket on fd " + fd + ", not the old one on port " + firstPort + ": " + b.local());
-                return;
-            }
-        }
-        throw new AssertionError("no new socket got fd " + fd + " back in 20 tries");
     }
 
     @Test
