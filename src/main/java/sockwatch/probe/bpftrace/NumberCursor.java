@@ -43,20 +43,19 @@ final class NumberCursor {
 
     /** " -?[0-9]+" as an int. */
     int spaceInt() {
-        space();
-        int from = pos;
-        boolean negative = minus();
-        int digitsFrom = pos;
-        long v = digits();
-        int count = pos - digitsFrom;
-        if (count == 0) {
-            throw new NumberFormatException("expected a number at " + from);
-        }
-        return count <= INT_SAFE_DIGITS ? (int) (negative ? -v : v) : Integer.parseInt(s, from, pos, 10);
+        return (int) spaceSigned(INT_SAFE_DIGITS, true);
     }
 
     /** " -?[0-9]+" as a long. */
     long spaceLong() {
+        return spaceSigned(LONG_SAFE_DIGITS, false);
+    }
+
+    /**
+     * " -?[0-9]+": computed here when it has at most safeDigits digits (it cannot overflow), else left to the
+     * JDK's parser for the int or long range check, so exactly the numbers the JDK accepts are accepted.
+     */
+    private long spaceSigned(int safeDigits, boolean intRange) {
         space();
         int from = pos;
         boolean negative = minus();
@@ -66,7 +65,10 @@ final class NumberCursor {
         if (count == 0) {
             throw new NumberFormatException("expected a number at " + from);
         }
-        return count <= LONG_SAFE_DIGITS ? (negative ? -v : v) : Long.parseLong(s, from, pos, 10);
+        if (count <= safeDigits) {
+            return negative ? -v : v;
+        }
+        return intRange ? Integer.parseInt(s, from, pos, 10) : Long.parseLong(s, from, pos, 10);
     }
 
     private void space() {
