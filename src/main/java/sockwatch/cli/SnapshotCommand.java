@@ -21,7 +21,6 @@ import sockwatch.snapshot.ProcessSnapshotter;
 import sockwatch.snapshot.SnapshotException;
 import sockwatch.snapshot.SnapshotJsonFormatter;
 import sockwatch.snapshot.SnapshotTextFormatter;
-import sockwatch.snapshot.SocketSnapshot;
 import sockwatch.snapshot.Targets;
 import sockwatch.sys.Processes;
 
@@ -105,9 +104,15 @@ public final class SnapshotCommand implements Callable<Integer> {
         SnapshotJsonFormatter jsonOut = new SnapshotJsonFormatter(changedOnly);
         boolean first = true;
         for (long pid : targets) {
-            List<SocketSnapshot> sockets;
+            // Each socket is formatted by the thread that read it (see ProcessSnapshotter.snapshot).
+            List<String> lines = List.of();
+            List<SnapshotTextFormatter.Block> blocks = List.of();
             try {
-                sockets = snapshotter.snapshot(pid);
+                if (json) {
+                    lines = snapshotter.snapshot(pid, jsonOut::format);
+                } else {
+                    blocks = snapshotter.snapshot(pid, text::block);
+                }
             } catch (SnapshotException e) {
                 if (e.kind() == SnapshotException.Kind.UNSUPPORTED) {
                     out.flush();
@@ -121,23 +126,24 @@ public final class SnapshotCommand implements Callable<Integer> {
                 failed(e);
                 continue;
             }
-            if (sockets.isEmpty() && all) {
+            boolean none = lines.isEmpty() && blocks.isEmpty();
+            if (none && all) {
                 continue; // --all shows only processes that have sockets
             }
-            if (sockets.isEmpty() && json) {
+            if (none && json) {
                 note("PID " + pid + " ('" + Processes.comm(pid).map(Printable::of).orElse("?") + "') has no sockets");
                 continue;
             }
             if (json) {
-                for (SocketSnapshot s : sockets) {
-                    out.println(jsonOut.format(s));
+                for (String line : lines) {
+                    out.println(line);
                 }
             } else {
                 if (!first) {
                     out.println();
                 }
-                byte[] comm = sockets.isEmpty() ? Processes.comm(pid).orElse(new byte[0]) : sockets.get(0).comm();
-                out.print(text.format(pid, comm, sockets));
+                byte[] comm = none ? Processes.comm(pid).orElse(new byte[0]) : blocks.get(0).socket().comm();
+                text.print(pid, comm, blocks, out);
             }
             first = false;
             out.flush();

@@ -1,8 +1,6 @@
 package sockwatch.snapshot;
 
 import java.util.Arrays;
-import java.util.Map;
-import sockwatch.decode.SockOption;
 import sockwatch.snapshot.OptionPlan.Planned;
 import sockwatch.snapshot.SocketSnapshot.Mark;
 
@@ -31,17 +29,5 @@ final class ChangeRules {
                 yield baseline == null ? Mark.UNKNOWN : same ? Mark.DEFAULT : Mark.AUTO;
             }
         };
-    }
-
-    /** The SO_BUF_LOCK value among raw readings, as an int; null when it was not read. */
-    static Integer bufLock(Map<SockOption, byte[]> raw) {
-        for (Map.Entry<SockOption, byte[]> e : raw.entrySet()) {
-            SockOption o = e.getKey();
-            byte[] b = e.getValue();
-            if (o.level() == SockoptReader.SOL_SOCKET && o.optname() == 72 && b.length >= 4) {
-                return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
-            }
-        }
-        return null;
     }
 }

@@ -29,6 +29,8 @@ public final class DefaultsProbe {
     private final Consumer<String> notes;
     private final Map<Key, Optional<Map<SockOption, byte[]>>> cache = new HashMap<>();
     private final String ownNetns = netnsOf(SELF_NETNS);
+    /** Keyed by the baseline map itself (identity: one map per namespace and kind). */
+    private final Map<Map<SockOption, byte[]>, byte[][]> aligned = new java.util.IdentityHashMap<>();
     private final java.util.Set<String> foreignFailed = new java.util.HashSet<>();
 
     public DefaultsProbe(OptionPlan plan, Consumer<String> notes) {
@@ -50,6 +52,20 @@ public final class DefaultsProbe {
         String ns = netns == null || foreignFailed.contains(netns) ? ownNetns : netns;
         return cache.computeIfAbsent(new Key(ns, kind), k -> Optional.ofNullable(
                 ns == null || ns.equals(ownNetns) ? probe(kind) : probeInNetnsOf(pid, ns, kind))).orElse(null);
+    }
+
+    /**
+     * {@link #baseline} lined up with {@code plan.forKind(kind)}: entry i is the fresh socket's value of the i-th
+     * planned option, or null; the whole array is null when there is no baseline. Cached, so every socket of a
+     * kind shares one array and no per-option map lookups.
+     */
+    synchronized byte[][] alignedBaseline(long pid, String netns, SocketKind kind) {
+        Map<SockOption, byte[]> base = baseline(pid, netns, kind);
+        if (base == null) {
+            return null;
+        }
+        return aligned.computeIfAbsent(base, b -> plan.forKind(kind).stream().map(p -> b.get(p.option()))
+                .toArray(byte[][]::new));
     }
 
     private Map<SockOption, byte[]> probe(SocketKind kind) {

@@ -2,21 +2,14 @@ package sockwatch.snapshot;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import sockwatch.decode.SockOption;
-import sockwatch.decode.ValueDecoder;
+import java.util.function.Function;
 import sockwatch.output.Printable;
 import sockwatch.snapshot.OptionPlan.Planned;
 import sockwatch.snapshot.Pidfd.SyscallException;
 import sockwatch.snapshot.SocketFds.SocketFd;
-import sockwatch.snapshot.SocketSnapshot.Mark;
-import sockwatch.snapshot.SocketSnapshot.Reading;
 import sockwatch.sys.Processes;
 
 /**
@@ -55,13 +48,22 @@ public final class ProcessSnapshotter {
 
     /** All sockets of a process, in fd order. */
     public List<SocketSnapshot> snapshot(long pid) throws SnapshotException {
+        return snapshot(pid, Function.identity());
+    }
+
+    /**
+     * All sockets of a process, in fd order, each passed through {@code finish} on the thread that read it, right
+     * after reading: formatting there spreads it over the reading threads (it is as much work as the reading)
+     * and lets the socket's values go at once. {@code finish} must be thread-safe.
+     */
+    public <T> List<T> snapshot(long pid, Function<SocketSnapshot, T> finish) throws SnapshotException {
         try (Target t = open(pid)) {
             List<SocketFd> fds = SocketFds.list(Path.of("/proc", Long.toString(pid)));
             if (!t.pidfd.alive()) {
                 // The listing may already belong to a new process that got the same PID.
                 throw SnapshotException.exitedDuring(t.who);
             }
-            return read(t, fds);
+            return read(t, fds, finish);
         }
     }
 
@@ -121,12 +123,12 @@ public final class ProcessSnapshotter {
      * Reads the listed sockets, split over a few threads for big processes (each with its own buffers; the
      * getsockopt calls dominate). Sockets closed since the listing are skipped and noted.
      */
-    List<SocketSnapshot> read(Target t, List<SocketFd> fds) throws SnapshotException {
-        SocketSnapshot[] out = new SocketSnapshot[fds.size()];
+    <T> List<T> read(Target t, List<SocketFd> fds, Function<SocketSnapshot, T> finish) throws SnapshotException {
+        Object[] out = new Object[fds.size()];
         int threads = fds.size() < PARALLEL_FROM ? 1
                 : Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
         if (threads == 1) {
-            new Worker(t).read(fds, 0, fds.size(), out);
+            new Worker(t).read(fds, 0, fds.size(), finish, out);
         } else {
             AtomicReference<SnapshotException> failure = new AtomicReference<>();
             List<Thread> started = new ArrayList<>();
@@ -136,7 +138,7 @@ public final class ProcessSnapshotter {
                 int to = Math.min(fds.size(), from + chunk);
                 Thread th = new Thread(() -> {
                     try {
-                        new Worker(t, failure).read(fds, from, to, out);
+                        new Worker(t, failure).read(fds, from, to, finish, out);
                     } catch (SnapshotException e) {
                         failure.compareAndSet(null, e);
                     }
@@ -156,7 +158,15 @@ public final class ProcessSnapshotter {
                 throw failure.get();
             }
         }
-        return Arrays.stream(out).filter(Objects::nonNull).toList();
+        List<T> read = new ArrayList<>(out.length);
+        for (Object o : out) {
+            if (o != null) {
+                @SuppressWarnings("unchecked") // only finish's results are stored in out
+                T finished = (T) o;
+                read.add(finished);
+            }
+        }
+        return read;
     }
 
     /** One reading thread: its own getsockopt buffers, so workers never share memory. */
@@ -164,6 +174,7 @@ public final class ProcessSnapshotter {
         private final Target t;
         private final AtomicReference<SnapshotException> stop;
         private final SockoptReader reader = new SockoptReader();
+        private final RawReadings.Builder values = new RawReadings.Builder();
 
         Worker(Target t) {
             this(t, new AtomicReference<>());
@@ -174,17 +185,22 @@ public final class ProcessSnapshotter {
             this.stop = stop;
         }
 
-        void read(List<SocketFd> fds, int from, int to, SocketSnapshot[] out) throws SnapshotException {
+        <T> void read(List<SocketFd> fds, int from, int to, Function<SocketSnapshot, T> finish, Object[] out)
+                throws SnapshotException {
             for (int i = from; i < to && stop.get() == null; i++) {
                 SocketFd s = fds.get(i);
                 int dup = duplicate(s);
                 if (dup < 0) {
                     continue;
                 }
+                SocketSnapshot read;
                 try {
-                    out[i] = readOne(s, dup);
+                    read = readOne(s, dup);
                 } finally {
                     Libc.close(dup);
+                }
+                if (read != null) {
+                    out[i] = finish.apply(read);
                 }
             }
         }
@@ -232,25 +248,17 @@ public final class ProcessSnapshotter {
             String state = reader.state(dup, kind, peer != null);
 
             List<Planned> planned = plan.forKind(kind);
-            Map<SockOption, byte[]> raw = new LinkedHashMap<>();
-            for (Planned p : planned) {
-                byte[] v = reader.read(dup, p.option());
-                if (v != null) {
-                    raw.put(p.option(), v); // absent: this socket has no such option (ENOPROTOOPT, ...)
+            values.reset(planned);
+            for (int i = 0; i < planned.size(); i++) {
+                byte[] into = values.room(SockoptReader.VALUE_MAX);
+                int n = reader.readInto(dup, planned.get(i).option(), into, values.offset());
+                if (n >= 0) {
+                    values.add(i, n); // absent: this socket has no such option (ENOPROTOOPT, ...)
                 }
             }
-            Map<SockOption, byte[]> base = defaults.baseline(t.pid, t.netns, kind);
-            Integer bufLock = ChangeRules.bufLock(raw);
-            List<Reading> readings = new ArrayList<>(raw.size());
-            for (Planned p : planned) {
-                byte[] v = raw.get(p.option());
-                if (v != null) {
-                    Mark mark = ChangeRules.mark(p, v, base == null ? null : base.get(p.option()), state, bufLock);
-                    readings.add(new Reading(p.option(), ValueDecoder.decode(p.option(), v, v.length), mark));
-                }
-            }
+            RawReadings readings = values.build(defaults.alignedBaseline(t.pid, t.netns, kind), state);
             return new SocketSnapshot(t.pid, t.comm, listed.fd(), inode >= 0 ? inode : listed.inode(), kind,
-                    state, local, SockAddr.format(peer), List.copyOf(readings));
+                    state, local, SockAddr.format(peer), readings);
         }
     }
 }

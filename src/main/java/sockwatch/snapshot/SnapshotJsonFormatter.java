@@ -1,5 +1,6 @@
 package sockwatch.snapshot;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,14 @@ public final class SnapshotJsonFormatter {
 
     public String format(SocketSnapshot s) {
         Map<String, Object> options = new LinkedHashMap<>();
-        for (Reading r : s.options()) {
+        List<String> changed = new ArrayList<>();
+        List<String> auto = new ArrayList<>();
+        for (Reading r : s.options()) { // each get() decodes, so once
+            if (r.mark() == Mark.CHANGED) {
+                changed.add(r.option().name());
+            } else if (r.mark() == Mark.AUTO && !changedOnly) {
+                auto.add(r.option().name());
+            }
             if (!changedOnly || r.mark() == Mark.CHANGED) {
                 options.put(r.option().name(), r.value().json());
             }
@@ -39,8 +47,8 @@ public final class SnapshotJsonFormatter {
         field(sb, "remote", s.remote());
         sb.append(", \"options\": ");
         Json.object(sb, options);
-        array(sb, "changed", s.namesMarked(Mark.CHANGED));
-        array(sb, "auto", changedOnly ? List.of() : s.namesMarked(Mark.AUTO));
+        array(sb, "changed", changed);
+        array(sb, "auto", auto);
         return sb.append('}').toString();
     }
 

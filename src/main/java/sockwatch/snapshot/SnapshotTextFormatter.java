@@ -1,7 +1,6 @@
 package sockwatch.snapshot;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import sockwatch.output.Printable;
 import sockwatch.snapshot.SocketSnapshot.Mark;
@@ -23,65 +22,120 @@ public final class SnapshotTextFormatter {
         this.changedOnly = changedOnly;
     }
 
+    /** One socket, its option lines already written: what {@link #print} needs of it. */
+    public record Block(SocketSnapshot socket, String options) {
+    }
+
     public String format(long pid, byte[] comm, List<SocketSnapshot> sockets) {
         StringBuilder sb = new StringBuilder();
-        sb.append("PID ").append(pid).append(" '").append(Printable.of(comm)).append("': ");
-        if (sockets.isEmpty()) {
-            return sb.append("no sockets\n").toString();
-        }
-        sb.append(sockets.size()).append(sockets.size() == 1 ? " socket\n" : " sockets\n");
-        List<String[]> rows = new ArrayList<>();
-        for (SocketSnapshot s : sockets) {
-            rows.add(new String[] {Integer.toString(s.fd()), s.kind().familyName(), s.kind().protoName(), s.state(),
-                    s.local() == null ? "?" : s.local().isEmpty() ? "(unnamed)" : s.local(),
-                    s.remote() == null ? "*" : s.remote().isEmpty() ? "(unnamed)" : s.remote()});
-        }
-        int[] width = new int[HEAD.length];
-        for (int i = 0; i < HEAD.length; i++) {
-            width[i] = HEAD[i].length();
-            for (String[] r : rows) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        row(sb, HEAD, width);
-        for (int i = 0; i < sockets.size(); i++) {
-            row(sb, rows.get(i), width);
-            options(sb, sockets.get(i).options());
-        }
+        print(pid, comm, sockets.stream().map(this::block).toList(), sb);
         return sb.toString();
     }
 
+    /** The option lines of one socket (thread-safe: the snapshot's reading threads call it). */
+    public Block block(SocketSnapshot s) {
+        StringBuilder sb = new StringBuilder(64 * s.options().size() + 64);
+        options(sb, s.options());
+        return new Block(s, sb.toString());
+    }
+
+    /**
+     * Writes the block of one process to {@code out}, socket by socket. The option lines are written already;
+     * only the table rows wait for the column widths.
+     */
+    public void print(long pid, byte[] comm, List<Block> blocks, Appendable out) {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("PID ").append(pid).append(" '").append(Printable.of(comm)).append("': ");
+        if (blocks.isEmpty()) {
+            flush(sb.append("no sockets\n"), out);
+            return;
+        }
+        sb.append(blocks.size()).append(blocks.size() == 1 ? " socket\n" : " sockets\n");
+        String[][] rows = new String[blocks.size()][];
+        int[] width = new int[HEAD.length];
+        for (int i = 0; i < HEAD.length; i++) {
+            width[i] = HEAD[i].length();
+        }
+        for (int r = 0; r < rows.length; r++) {
+            SocketSnapshot s = blocks.get(r).socket();
+            rows[r] = new String[] {Integer.toString(s.fd()), s.kind().familyName(), s.kind().protoName(), s.state(),
+                    s.local() == null ? "?" : s.local().isEmpty() ? "(unnamed)" : s.local(),
+                    s.remote() == null ? "*" : s.remote().isEmpty() ? "(unnamed)" : s.remote()};
+            for (int i = 0; i < HEAD.length; i++) {
+                width[i] = Math.max(width[i], rows[r][i].length());
+            }
+        }
+        row(sb, HEAD, width);
+        for (int i = 0; i < rows.length; i++) {
+            row(sb, rows[i], width);
+            sb.append(blocks.get(i).options());
+            flush(sb, out);
+        }
+    }
+
+    private static void flush(StringBuilder sb, Appendable out) {
+        try {
+            out.append(sb);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        sb.setLength(0);
+    }
+
     private void options(StringBuilder sb, List<Reading> readings) {
-        List<Reading> shown = new ArrayList<>();
-        for (Reading r : readings) {
+        List<Reading> shown = new ArrayList<>(readings.size());
+        for (Reading r : readings) { // each get() decodes, so once
             if (!changedOnly || r.mark() == Mark.CHANGED) {
                 shown.add(r);
             }
         }
-        // Stable sort: changed first, otherwise the order of options.tsv.
-        shown.sort(Comparator.comparingInt(r -> r.mark() == Mark.CHANGED ? 0 : 1));
         if (shown.isEmpty() && changedOnly) {
             sb.append(OPTION_INDENT).append("(no option differs from a fresh socket)\n");
         }
+        // Changed first, otherwise the order of options.tsv.
         for (Reading r : shown) {
-            sb.append(OPTION_INDENT).append(r.option().name()).append('=').append(r.value().text())
-                    .append(" (").append(r.mark() == Mark.UNKNOWN ? "no default known" : r.mark().word()).append(")\n");
+            if (r.mark() == Mark.CHANGED) {
+                option(sb, r);
+            }
+        }
+        for (Reading r : shown) {
+            if (r.mark() != Mark.CHANGED) {
+                option(sb, r);
+            }
         }
     }
 
+    private static void option(StringBuilder sb, Reading r) {
+        sb.append(OPTION_INDENT).append(r.option().name()).append('=').append(r.value().text())
+                .append(" (").append(r.mark() == Mark.UNKNOWN ? "no default known" : r.mark().word()).append(")\n");
+    }
+
     private static void row(StringBuilder sb, String[] cells, int[] width) {
-        StringBuilder line = new StringBuilder(INDENT);
+        int lineStart = sb.length();
+        sb.append(INDENT);
         for (int i = 0; i < cells.length; i++) {
             String c = cells[i];
             if (i == 0) {
-                line.append(" ".repeat(width[i] - c.length())).append(c); // fd numbers right-aligned
+                pad(sb, width[i] - c.length()).append(c); // fd numbers right-aligned
             } else {
-                line.append(c).append(" ".repeat(width[i] - c.length()));
+                pad(sb.append(c), width[i] - c.length());
             }
             if (i < cells.length - 1) {
-                line.append("  ");
+                sb.append("  ");
             }
         }
-        sb.append(line.toString().stripTrailing()).append('\n');
+        int end = sb.length();
+        while (end > lineStart && sb.charAt(end - 1) == ' ') {
+            end--;
+        }
+        sb.setLength(end);
+        sb.append('\n');
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int n) {
+        for (int i = 0; i < n; i++) {
+            sb.append(' ');
+        }
+        return sb;
     }
 }

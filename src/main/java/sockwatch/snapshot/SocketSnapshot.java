@@ -7,8 +7,10 @@ import sockwatch.decode.SockOption;
 /**
  * One socket of a process as read at one moment: what it is, where it points, and its options.
  *
- * @param local  the formatted local address, or null when getsockname failed
- * @param remote the formatted peer address, or null when it has no peer
+ * @param local   the formatted local address, or null when getsockname failed
+ * @param remote  the formatted peer address, or null when it has no peer
+ * @param options the options this socket has, in options.tsv order; a snapshot's list decodes each value when
+ *                it is read from the list (see RawReadings), so read each element once
  */
 public record SocketSnapshot(long pid, byte[] comm, int fd, long inode, SocketKind kind, String state, String local,
                              String remote, List<Reading> options) {
@@ -24,16 +26,14 @@ public record SocketSnapshot(long pid, byte[] comm, int fd, long inode, SocketKi
         /** No baseline: a fresh socket of this kind could not be made or could not read the option. */
         UNKNOWN;
 
+        private final String word = name().toLowerCase(java.util.Locale.ROOT);
+
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return word;
         }
     }
 
     /** One option's value, decoded by the trace path's decoder. */
     public record Reading(SockOption option, DecodedValue value, Mark mark) {
-    }
-
-    public List<String> namesMarked(Mark mark) {
-        return options.stream().filter(r -> r.mark() == mark).map(r -> r.option().name()).toList();
     }
 }

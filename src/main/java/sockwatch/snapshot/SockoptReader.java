@@ -3,6 +3,7 @@ package sockwatch.snapshot;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import sockwatch.decode.SockOption;
 
@@ -22,7 +23,7 @@ final class SockoptReader {
     private static final int SO_DOMAIN = 39;
     private static final int TCP_INFO = 11;
     /** Big enough for every value in options.tsv (the largest is a 16-byte timeval or name). */
-    private static final int VALUE_MAX = 64;
+    static final int VALUE_MAX = 64;
     /** sizeof(struct sockaddr_storage) */
     private static final int ADDR_MAX = 128;
 
@@ -48,10 +49,27 @@ final class SockoptReader {
 
     /** The value bytes the kernel returned (exactly optlen of them), or null if this socket has no such option. */
     byte[] read(int fd, SockOption o) {
+        byte[] b = new byte[VALUE_MAX];
+        int n = readInto(fd, o, b, 0);
+        return n < 0 ? null : Arrays.copyOf(b, n);
+    }
+
+    /**
+     * Like {@link #read}, into {@code dst} at {@code offset} (which must have room for {@link #VALUE_MAX} bytes):
+     * the number of bytes, or -1 if this socket has no such option.
+     */
+    int readInto(int fd, SockOption o, byte[] dst, int offset) {
         if (forbidden(o)) {
             throw new IllegalArgumentException(o.name() + " is never read: reading it has side effects");
         }
-        return get(fd, o.level(), o.optname(), VALUE_MAX);
+        length.setInt(0, VALUE_MAX);
+        if (Libc.getsockopt(fd, o.level(), o.optname(), valuePtr, lengthPtr) != 0) {
+            lastErrno = Libc.errno();
+            return -1;
+        }
+        int n = Math.max(0, Math.min(length.getInt(0), VALUE_MAX));
+        value.read(0, dst, offset, n);
+        return n;
     }
 
     /** The errno of the last failed call. */

@@ -196,7 +196,7 @@ class SnapshotEndToEndTest {
                 List<SocketFd> listed = SocketFds.list(Path.of("/proc", Long.toString(t.pid())));
                 t.send("close-udp");
                 t.await("many-sockets: closed-udp");
-                List<SocketSnapshot> read = snap.read(target, listed);
+                List<SocketSnapshot> read = snap.read(target, listed, java.util.function.Function.identity());
                 assertEquals(listed.size() - udp, read.size());
                 assertTrue(read.stream().noneMatch(s -> s.kind().protoName().equals("udp")));
             }
@@ -233,7 +233,7 @@ class SnapshotEndToEndTest {
         try (ProcessSnapshotter.Target target = snap.open(t.pid())) {
             List<SocketFd> listed = SocketFds.list(Path.of("/proc", Long.toString(t.pid())));
             t.kill();
-            SnapshotException e = assertThrows(SnapshotException.class, () -> snap.read(target, listed));
+            SnapshotException e = assertThrows(SnapshotException.class, () -> snap.read(target, listed, java.util.function.Function.identity()));
             assertEquals(SnapshotException.Kind.EXITED, e.kind());
             assertEquals("PID " + t.pid() + " ('python3') exited during the snapshot", e.getMessage());
         }
