@@ -87,6 +87,7 @@
 //SOURCES ../src/main/java/sockwatch/snapshot/Pidfd.java
 //SOURCES ../src/main/java/sockwatch/snapshot/ProcStat.java
 //SOURCES ../src/main/java/sockwatch/snapshot/ProcessSnapshotter.java
+//SOURCES ../src/main/java/sockwatch/snapshot/RawReadings.java
 //SOURCES ../src/main/java/sockwatch/snapshot/SnapshotException.java
 //SOURCES ../src/main/java/sockwatch/snapshot/SnapshotJsonFormatter.java
 //SOURCES ../src/main/java/sockwatch/snapshot/SnapshotSupport.java
