@@ -31,6 +31,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/StapCompileCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/UserException.java
 //SOURCES ../src/main/java/sockwatch/cli/Version.java
+//SOURCES ../src/main/java/sockwatch/cli/WatchedProcesses.java
 //SOURCES ../src/main/java/sockwatch/decode/ByteText.java
 //SOURCES ../src/main/java/sockwatch/decode/DecodedValue.java
 //SOURCES ../src/main/java/sockwatch/decode/Endpoints.java

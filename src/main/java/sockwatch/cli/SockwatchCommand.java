@@ -56,7 +56,7 @@ import sockwatch.sys.Processes;
 public final class SockwatchCommand implements Callable<Integer> {
     private static final int BANNER_COMMAND_MAX = 100;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process (repeatable)")
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process (repeatable); ends when all have exited")
     List<Integer> pids = new ArrayList<>();
 
     @Option(names = {"-c", "--comm"}, paramLabel = "NAME", description = "watch processes with this name (repeatable)")
@@ -121,6 +121,8 @@ public final class SockwatchCommand implements Callable<Integer> {
                         + " never calls setsockopt");
             }
         }
+        // -p: the watch ends when all of them have exited (taken now, before arming, so a recycled PID cannot fool it)
+        WatchedProcesses watched = pids.isEmpty() ? null : WatchedProcesses.of(pids);
         LaunchedCommand launched = null;
         if (!command.isEmpty()) {
             try {
@@ -192,6 +194,17 @@ public final class SockwatchCommand implements Callable<Integer> {
                 break;
             } else if (launched == null) {
                 Thread.sleep(100);
+                if (watched != null && watched.allExited()) {
+                    // One PID: its exit marker follows its last call (bpftrace, stap); several: let buffers drain.
+                    if (pids.size() == 1) {
+                        trace.drainAfterRootExit(Duration.ofSeconds(2));
+                    } else {
+                        Thread.sleep(200);
+                    }
+                    err.println("sockwatch: " + (pids.size() == 1 ? "PID " + pids.get(0) + " has"
+                            : "every watched process has") + " exited");
+                    break;
+                }
             }
             if (System.nanoTime() >= deadline) {
                 break;
@@ -252,7 +265,8 @@ public final class SockwatchCommand implements Callable<Integer> {
         } else {
             who = "every process";
         }
-        String until = launched != null ? "Ends when it exits, or Ctrl-C."
+        String until = launched != null || !pids.isEmpty() ? "Ends when " + (pids.size() > 1 ? "they exit" : "it exits")
+                + (duration != null ? ", after " + duration + " s" : "") + ", or Ctrl-C."
                 : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
         return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
                 + ")" + (changesOnly ? ", changes only (identical repeats are counted, shown in the summary)" : "")

@@ -261,4 +261,47 @@ class TraceEndToEndTest {
             other.waitFor(5, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void watchingAPidEndsWhenItExitsWithItsLastCallShown() throws Exception {
+        // Toggles TCP_NODELAY until told to stop on stdin, then makes one last, different call and exits.
+        String loop = "import socket, sys, threading, time\ns = socket.socket()\nstop = threading.Event()\n"
+                + "threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()\n"
+                + "i = 0\nwhile not stop.is_set():\n    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n"
+                + "    i += 1\n    time.sleep(0.02)\ns.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 77)\n";
+        Process watched = new ProcessBuilder("python3", "-c", loop).start();
+        Process sw = SockwatchRun.start("--json", "-p", Long.toString(watched.pid()));
+        try {
+            java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return new String(sw.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    });
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(sw.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.contains("TCP_NODELAY"), "armed and seeing the loop: " + first);
+            try (OutputStream stdin = watched.getOutputStream()) {
+                stdin.write('\n');
+            }
+            assertTrue(watched.waitFor(10, TimeUnit.SECONDS), "the watched program ended");
+            List<String> rest = out.lines().toList(); // ends only when sockwatch does
+            assertTrue(sw.waitFor(10, TimeUnit.SECONDS), "sockwatch ended by itself after the watched PID exited");
+            assertEquals(0, sw.exitValue(), err.join());
+            assertTrue(err.join().contains("sockwatch: PID " + watched.pid() + " has exited"), err.join());
+            assertTrue(err.join().contains("Ends when it exits, or Ctrl-C."), err.join());
+            List<JsonObject> events = jsonLines(String.join("\n", rest));
+            JsonObject last = events.get(events.size() - 1);
+            assertEquals("TCP_KEEPIDLE", last.get("option").getAsString(), "the last call is shown: " + last);
+            assertEquals(77, last.get("value").getAsInt(), last.toString());
+        } finally {
+            sw.destroyForcibly();
+            watched.destroyForcibly();
+            sw.waitFor(5, TimeUnit.SECONDS);
+            watched.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
 }
