@@ -58,6 +58,7 @@
 //SOURCES ../src/main/java/sockwatch/output/Summary.java
 //SOURCES ../src/main/java/sockwatch/output/TextFormatter.java
 //SOURCES ../src/main/java/sockwatch/output/TimeText.java
+//SOURCES ../src/main/java/sockwatch/probe/Arming.java
 //SOURCES ../src/main/java/sockwatch/probe/BackendChooser.java
 //SOURCES ../src/main/java/sockwatch/probe/BackendProcess.java
 //SOURCES ../src/main/java/sockwatch/probe/BackendUnavailableException.java

@@ -20,6 +20,7 @@ import sockwatch.decode.SockOption;
 import sockwatch.output.JsonFormatter;
 import sockwatch.output.Printable;
 import sockwatch.output.TextFormatter;
+import sockwatch.probe.Arming;
 import sockwatch.probe.BackendChooser;
 import sockwatch.probe.BackendUnavailableException;
 import sockwatch.probe.RunningTrace;
@@ -144,7 +145,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             cancel(launched);
             throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
         }
-        if (changesOnly && !choice.backend().countsRepeats()) {
+        if (changesOnly && !choice.backend().countsRepeats()) { // named with --backend (auto passes such over)
             cancel(launched);
             throw new UserException(ExitCodes.UNAVAILABLE, "--changes-only needs a backend that counts repeats in the"
                     + " kernel (bpftrace); " + choice.backend().name() + " cannot");
@@ -164,22 +165,16 @@ public final class SockwatchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
         try {
-            trace = choice.backend().start(request, printer);
-            session.attach(trace);
-            if (!trace.awaitArmed(choice.backend().armTimeout())) {
-                String why = trace.failure();
-                if (launched != null) {
-                    launched.cancel();
-                }
-                session.finishQuietly();
-                throw new UserException(ExitCodes.UNAVAILABLE, choice.backend().name() + " could not arm its probe"
-                        + (why != null ? ": " + why : ""));
-            }
-        } catch (BackendUnavailableException e) {
+            Arming.Armed armed = Arming.arm(choice, request, printer, session::attach,
+                    note -> System.err.println("sockwatch: " + note));
+            choice = armed.choice();
+            trace = armed.trace();
+        } catch (Arming.ArmFailure e) {
             if (launched != null) {
                 launched.cancel();
             }
-            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: " + e.oneLine());
+            session.finishQuietly();
+            throw new UserException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
         err.println(banner(choice, launched));
         if (launched != null) {

@@ -44,8 +44,43 @@ public final class BackendChooser {
         return List.copyOf(backends.values());
     }
 
-    /** The backend picked, and a few words on why (for the banner). */
-    public record Choice(TraceBackend backend, String why) {
+    /**
+     * The backend picked, and a few words on why (for the banner). With auto, {@code fallbacks} are the backends
+     * after it, in order, still to be tried should it fail to start or arm; chosen by name there are none.
+     */
+    public record Choice(TraceBackend backend, String why, List<TraceBackend> fallbacks) {
+        public Choice(TraceBackend backend, String why) {
+            this(backend, why, List.of());
+        }
+
+        /**
+         * With auto, the next backend that can run here and serve the request, after this one failed as
+         * {@code failure} says; null when there is none.
+         */
+        public Choice next(TraceRequest request, String failure) {
+            List<String> passedOver = new ArrayList<>();
+            for (int i = 0; i < fallbacks.size(); i++) {
+                TraceBackend b = fallbacks.get(i);
+                try {
+                    checkUsable(b, request);
+                    return new Choice(b, "auto; " + failure + (passedOver.isEmpty() ? ""
+                            : "; passed over " + String.join("; ", passedOver)), fallbacks.subList(i + 1, fallbacks.size()));
+                } catch (BackendUnavailableException e) {
+                    passedOver.add(b.name() + ": " + e.getMessage());
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Can b serve this request (whatever the machine), and run here? */
+    private static void checkUsable(TraceBackend b, TraceRequest request) throws BackendUnavailableException {
+        b.checkServes(request);
+        if (request.changesOnly() && !b.countsRepeats()) {
+            throw new BackendUnavailableException("it cannot count repeats in the kernel, which --changes-only needs",
+                    "use --backend bpftrace");
+        }
+        b.checkAvailable();
     }
 
     /**
@@ -70,12 +105,13 @@ public final class BackendChooser {
         List<String> passedOver = new ArrayList<>();
         List<String> withFixes = new ArrayList<>();
         BackendUnavailableException last = null;
-        for (TraceBackend b : backends.values()) {
+        List<TraceBackend> order = List.copyOf(backends.values());
+        for (int i = 0; i < order.size(); i++) {
+            TraceBackend b = order.get(i);
             try {
-                b.checkServes(request);
-                b.checkAvailable();
+                checkUsable(b, request);
                 return new Choice(b, passedOver.isEmpty() ? "auto: the best that runs here"
-                        : "auto; passed over " + String.join("; ", passedOver));
+                        : "auto; passed over " + String.join("; ", passedOver), order.subList(i + 1, order.size()));
             } catch (BackendUnavailableException e) {
                 passedOver.add(b.name() + ": " + e.getMessage());
                 withFixes.add(b.name() + ": " + e.oneLine());

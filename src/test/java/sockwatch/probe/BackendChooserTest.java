@@ -80,4 +80,13 @@ class BackendChooserTest {
     void standardPrefersStapThenBpftraceThenStrace() {
         assertEquals(List.of("stap", "bpftrace", "strace"), BackendChooser.standard().names());
     }
+
+    @Test
+    void autoWithChangesOnlyPassesOverBackendsThatCannotCountRepeats() {
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> new BackendChooser(List.of(kernel, ptrace)).choose("auto", LAUNCHED.changesOnly(true)));
+        assertEquals("no trace backend can do this here: kernel: it cannot count repeats in the kernel, which"
+                + " --changes-only needs (use --backend bpftrace); ptrace: it cannot count repeats in the kernel,"
+                + " which --changes-only needs (use --backend bpftrace)", e.getMessage());
+    }
 }
