@@ -1,6 +1,7 @@
 package sockwatch.jbang;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -63,7 +64,9 @@ class JbangLaunchTest {
             Path cache = Files.createDirectories(xdg.resolve("sockwatch/jbang-0.132.1"));
             Files.copy(realCache.resolve("classpath"), cache.resolve("classpath"));
             Files.createSymbolicLink(cache.resolve("lib"), realCache.resolve("lib").toRealPath());
-            Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1");
+            // JBang must run every time here (this is about its own JVM), so no warm start that skips it
+            Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1",
+                    "SOCKWATCH_JBANG_LAUNCH_CACHE", "0");
             String version = exactVersionLine(env);                      // 1st run: writes the archive at exit
             List<Path> archives = archives(cache);
             assertEquals(1, archives.size(), "one archive written by the first run: " + archives);
@@ -79,6 +82,91 @@ class JbangLaunchTest {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Warm starts skip JBang's JVM: the java command JBang printed is kept (private file) and exec'd directly while
+     * nothing it depends on changed, with the user's arguments passed through untouched. A different key, or a kept
+     * command whose jar is gone, makes JBang run again. Runs against a copy of the cache; strace shows whether
+     * JBang's JVM ran.
+     */
+    @Test
+    void warmStartsSkipJbangUntilSomethingChanges() throws Exception {
+        Capabilities.requireStrace();
+        String[] warm = run(List.of("./jbang", "sockwatch", "--version"));
+        assertEquals("0", warm[0], warm[1]);
+        Path xdg = Files.createTempDirectory("jbang-launch-test");
+        try {
+            Path cache = Files.createDirectories(xdg.resolve("sockwatch/jbang-0.132.1"));
+            Files.copy(realCache().resolve("classpath"), cache.resolve("classpath"));
+            Files.createSymbolicLink(cache.resolve("lib"), realCache().resolve("lib").toRealPath());
+            Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1");
+            String version = exactVersionLine(env);
+            exactVersionLine(env); // JBang's first answer may be the one that writes the script's archive: not kept
+            List<Path> kept = launchFiles(cache);
+            assertEquals(1, kept.size(), "one kept command for (sockwatch, this directory): " + kept);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(kept.get(0))));
+
+            Path trace = xdg.resolve("execve.trace");
+            assertEquals(version, tracedVersionLine(env, trace));
+            assertFalse(Files.readString(trace).contains("dev.jbang.Main"), "warm: JBang's JVM did not run");
+
+            // the user's arguments reach sockwatch as they are: no quote, $ or space is evaluated
+            ProcessBuilder pb = new ProcessBuilder("./jbang", "sockwatch", "-o", "x \"y\" $HOME `id` ;")
+                    .directory(JbangScriptTest.REPO.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("unknown socket option 'x \"y\" $HOME `id` ;'"), out);
+
+            // a key that does not match (something changed): JBang runs again and the new answer is kept
+            List<String> lines = Files.readAllLines(kept.get(0));
+            Files.write(kept.get(0), List.of("0000", lines.get(1)));
+            assertEquals(version, tracedVersionLine(env, trace));
+            assertTrue(Files.readString(trace).contains("dev.jbang.Main"), "stale key: JBang ran");
+            assertEquals(lines, Files.readAllLines(kept.get(0)), "the same command, kept again");
+
+            // a kept command whose jar is gone is not used
+            Files.write(kept.get(0), List.of(lines.get(0), lines.get(1).replace("-classpath ",
+                    "-classpath /nonexistent/gone.jar:")));
+            assertEquals(version, tracedVersionLine(env, trace));
+            assertTrue(Files.readString(trace).contains("dev.jbang.Main"), "missing jar: JBang ran");
+            assertEquals(List.of(), leftovers(cache), "no half-written file left behind");
+        } finally {
+            try (var files = Files.walk(xdg)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static Path realCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return xdg != null && xdg.startsWith("/") ? Path.of(xdg, "sockwatch", "jbang-0.132.1")
+                : Path.of(System.getProperty("user.home"), ".cache", "sockwatch", "jbang-0.132.1");
+    }
+
+    private static List<Path> launchFiles(Path cache) throws IOException {
+        try (var files = Files.list(cache)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("launch.")).toList();
+        }
+    }
+
+    /** exactVersionLine under strace, which records every exec into {@code trace}. */
+    private static String tracedVersionLine(Map<String, String> env, Path trace) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("strace", "-f", "-qq", "-s", "200", "-e", "trace=execve", "-o",
+                trace.toString(), "./jbang", "sockwatch", "--version")
+                .directory(JbangScriptTest.REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "timed out");
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     /** Runs `./jbang sockwatch --version` with stdout alone, and returns it after checking it is one version line. */
