@@ -68,6 +68,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/TracepointLayout.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java

@@ -63,6 +63,10 @@ public final class BpftraceBackend implements TraceBackend {
             throw new BackendUnavailableException("this kernel has no setsockopt syscall tracepoints ("
                     + tracing + "/events/syscalls; needs CONFIG_FTRACE_SYSCALLS)", "use --backend strace");
         }
+        java.util.Optional<String> layout = TracepointLayout.problem(tracing);
+        if (layout.isPresent()) {
+            throw new BackendUnavailableException(layout.get(), "use --backend strace");
+        }
     }
 
     private static Path binary() throws BackendUnavailableException {

@@ -1,0 +1,42 @@
+package sockwatch.probe.bpftrace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import sockwatch.support.Capabilities;
+
+/** The probe reads the enter record by offset; a kernel whose record differs must be refused, not misread. */
+class TracepointLayoutTest {
+    /** Recorded from /sys/kernel/tracing on the development machine (Debian 12, kernel 6.18, x86_64). */
+    private static String recorded() throws Exception {
+        return new String(TracepointLayoutTest.class.getResourceAsStream(
+                "/bpftrace/sys_enter_setsockopt.format.kernel-6.18").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theRecorded64BitLayoutIsWhatTheProbeReads() throws Exception {
+        assertEquals(Optional.empty(), TracepointLayout.problemIn(recorded()));
+    }
+
+    @Test
+    void anotherLayoutIsRefusedWithTheFieldThatDiffers() throws Exception {
+        String shifted = recorded().replace("field:int level;\toffset:24;\tsize:8;", "field:int level;\toffset:20;\tsize:4;");
+        assertEquals(Optional.of("the setsockopt tracepoint's record is laid out differently from what sockwatch's"
+                + " probe reads (level: offset/size 20/4, expected 24/8)"), TracepointLayout.problemIn(shifted));
+        String missing = recorded().replace("field:int optlen;", "field:int len;");
+        assertTrue(TracepointLayout.problemIn(missing).orElseThrow().contains("(optlen: offset/size missing"),
+                TracepointLayout.problemIn(missing).toString());
+    }
+
+    @Test
+    void thisKernelsLayoutMatches() throws Exception {
+        Capabilities.requireBpftrace();
+        Path tracing = sockwatch.sys.Tracefs.ensureMounted(); // as sockwatch does before it traces
+        assertTrue(Files.exists(tracing.resolve(TracepointLayout.FORMAT)), tracing.toString());
+        assertEquals(Optional.empty(), TracepointLayout.problem(tracing));
+    }
+}
