@@ -55,15 +55,9 @@ class JbangLaunchTest {
     void jbangsArchiveIsWrittenUsedAndNeverTouchesStdout() throws Exception {
         String[] warm = run(List.of("./jbang", "sockwatch", "--version"));   // bootstraps the real cache if needed
         assertEquals("0", warm[0], warm[1]);
-        Path realCache = Path.of(System.getProperty("user.home"), ".cache", "sockwatch", "jbang-0.132.1");
-        if (System.getenv("XDG_CACHE_HOME") != null && System.getenv("XDG_CACHE_HOME").startsWith("/")) {
-            realCache = Path.of(System.getenv("XDG_CACHE_HOME"), "sockwatch", "jbang-0.132.1");
-        }
         Path xdg = Files.createTempDirectory("jbang-cds-test");
         try {
-            Path cache = Files.createDirectories(xdg.resolve("sockwatch/jbang-0.132.1"));
-            Files.copy(realCache.resolve("classpath"), cache.resolve("classpath"));
-            Files.createSymbolicLink(cache.resolve("lib"), realCache.resolve("lib").toRealPath());
+            Path cache = cacheCopy(xdg);
             // JBang must run every time here (this is about its own JVM), so no warm start that skips it
             Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1",
                     "SOCKWATCH_JBANG_LAUNCH_CACHE", "0");
@@ -97,9 +91,7 @@ class JbangLaunchTest {
         assertEquals("0", warm[0], warm[1]);
         Path xdg = Files.createTempDirectory("jbang-launch-test");
         try {
-            Path cache = Files.createDirectories(xdg.resolve("sockwatch/jbang-0.132.1"));
-            Files.copy(realCache().resolve("classpath"), cache.resolve("classpath"));
-            Files.createSymbolicLink(cache.resolve("lib"), realCache().resolve("lib").toRealPath());
+            Path cache = cacheCopy(xdg);
             Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1");
             String version = exactVersionLine(env);
             exactVersionLine(env); // JBang's first answer may be the one that writes the script's archive: not kept
@@ -143,10 +135,18 @@ class JbangLaunchTest {
         }
     }
 
-    private static Path realCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return xdg != null && xdg.startsWith("/") ? Path.of(xdg, "sockwatch", "jbang-0.132.1")
+    /**
+     * A private JBang cache under {@code xdg} (for XDG_CACHE_HOME) that shares the real one's jars: its own
+     * classpath file, archives and kept commands, so a test can change them without touching the real cache.
+     */
+    private static Path cacheCopy(Path xdg) throws IOException {
+        String home = System.getenv("XDG_CACHE_HOME");
+        Path real = home != null && home.startsWith("/") ? Path.of(home, "sockwatch", "jbang-0.132.1")
                 : Path.of(System.getProperty("user.home"), ".cache", "sockwatch", "jbang-0.132.1");
+        Path cache = Files.createDirectories(xdg.resolve("sockwatch/jbang-0.132.1"));
+        Files.copy(real.resolve("classpath"), cache.resolve("classpath"));
+        Files.createSymbolicLink(cache.resolve("lib"), real.resolve("lib").toRealPath());
+        return cache;
     }
 
     private static List<Path> launchFiles(Path cache) throws IOException {
@@ -157,21 +157,17 @@ class JbangLaunchTest {
 
     /** exactVersionLine under strace, which records every exec into {@code trace}. */
     private static String tracedVersionLine(Map<String, String> env, Path trace) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("strace", "-f", "-qq", "-s", "200", "-e", "trace=execve", "-o",
-                trace.toString(), "./jbang", "sockwatch", "--version")
-                .directory(JbangScriptTest.REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "timed out");
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return exactVersionLine(env, "strace", "-f", "-qq", "-s", "200", "-e", "trace=execve", "-o", trace.toString());
     }
 
-    /** Runs `./jbang sockwatch --version` with stdout alone, and returns it after checking it is one version line. */
-    private static String exactVersionLine(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("./jbang", "sockwatch", "--version")
+    /**
+     * Runs `./jbang sockwatch --version` (after {@code prefix}, a command that runs it) with stdout alone, and
+     * returns it after checking it is one version line.
+     */
+    private static String exactVersionLine(Map<String, String> env, String... prefix) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(prefix));
+        cmd.addAll(List.of("./jbang", "sockwatch", "--version"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(JbangScriptTest.REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
         Process p = pb.start();
