@@ -60,7 +60,6 @@ final class RawReadings extends AbstractList<Reading> implements RandomAccess {
      * value allocates nothing until {@link #build}.
      */
     static final class Builder {
-        private static final int SOL_SOCKET = 1;
         private static final int SO_BUF_LOCK = 72;
 
         private List<Planned> planned = List.of();
@@ -99,7 +98,7 @@ final class RawReadings extends AbstractList<Reading> implements RandomAccess {
         void add(int position, int length) {
             int at = start[count];
             SockOption o = planned.get(position).option();
-            if (o.level() == SOL_SOCKET && o.optname() == SO_BUF_LOCK && length >= 4) {
+            if (o.level() == SockoptReader.SOL_SOCKET && o.optname() == SO_BUF_LOCK && length >= 4) {
                 bufLock = (data[at] & 0xff) | (data[at + 1] & 0xff) << 8 | (data[at + 2] & 0xff) << 16
                         | (data[at + 3] & 0xff) << 24;
             }
