@@ -113,9 +113,8 @@ public final class BpftraceBackend implements TraceBackend {
     static String fixFor(String failure) {
         String instead = "use --backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`";
         if (failure != null && blindToBtf(failure)) {
-            return "this kernel has BTF, but this bpftrace could not read it (its libbpf is older than the kernel's "
-                    + "BTF format) and so looked for kernel headers instead; bpftrace " + CHECKED_NEWER
-                    + " or newer reads it; or " + instead;
+            return "this kernel has BTF, but this bpftrace found no kernel types in it and looked for kernel "
+                    + "headers instead; bpftrace " + CHECKED_NEWER + " or newer reads them from BTF; or " + instead;
         }
         return "a newer bpftrace (" + CHECKED_NEWER + " or later works), or " + instead;
     }
@@ -155,7 +154,7 @@ public final class BpftraceBackend implements TraceBackend {
         if (v.compareTo(ProbeDialect.OLDEST) < 0) {
             throw new BackendUnavailableException("bpftrace " + v + " is too old for sockwatch's probe, which "
                     + "needs bpftrace " + ProbeDialect.OLDEST.major() + "." + ProbeDialect.OLDEST.minor()
-                    + " or newer", "install a newer bpftrace (" + CHECKED_NEWER + " or later works), or use "
+                    + " or newer (" + ProbeDialect.CHECKED + " are tested)", "install a newer bpftrace, or use "
                     + "--backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`");
         }
         d = new ProbeDialect(v);
