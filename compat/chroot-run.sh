@@ -29,6 +29,7 @@ exec unshare --mount --propagation private -- /bin/bash -c '
   b() { mkdir -p "$R$2"; mount --bind "$1" "$R$2"; }
   b /proc /proc; b /sys /sys; b /dev /dev
   if [ -d /sys/kernel/tracing/events ]; then mount --bind /sys/kernel/tracing "$R/sys/kernel/tracing"; fi
+  if [ -d /sys/kernel/debug/tracing ]; then mount --rbind /sys/kernel/debug "$R/sys/kernel/debug"; fi
   mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
   for ((i = 0; i < n; i++)); do b "$1" "$1"; shift; done
   exec chroot "$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

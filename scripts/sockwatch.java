@@ -68,7 +68,9 @@
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceVersion.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/ProbeDialect.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/TracepointLayout.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java

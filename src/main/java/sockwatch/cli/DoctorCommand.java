@@ -20,12 +20,26 @@ import sockwatch.sys.Tracefs;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:at least one trace backend can run here", "3:no trace backend can run here"},
         footerHeading = "%nExamples:%n",
-        footer = {"  sockwatch doctor                 # what works here, and what to install or change"})
+        footer = {"  sockwatch doctor                 # what works here, and what to install or change",
+                  "  sockwatch doctor --probe > p.bt  # the bpftrace probe for this bpftrace, to run by hand:",
+                  "                                   #   bpftrace p.bt 0 0 0 0"})
 public final class DoctorCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Option(names = "--probe", description = "Print the bpftrace probe as this machine's "
+            + "bpftrace needs it (setsockopt.bt with its version's differences applied), and exit.")
+    boolean printProbe;
 
     @Override
     public Integer call() {
         PrintStream out = Console.stdout();
+        if (printProbe) {
+            try {
+                out.print(sockwatch.probe.bpftrace.BpftraceBackend.probeText());
+                return ExitCodes.OK;
+            } catch (BackendUnavailableException e) {
+                throw new UserException(ExitCodes.UNAVAILABLE, e.oneLine());
+            }
+        }
         out.println("sockwatch doctor: kernel " + KernelFacts.release() + " (" + KernelFacts.machine() + ")");
         out.println();
         List<String[]> rows = new ArrayList<>();
@@ -33,8 +47,9 @@ public final class DoctorCommand implements Callable<Integer> {
         String firstAvailable = null;
         for (TraceBackend b : BackendChooser.standard().backends()) {
             try {
-                b.checkAvailable();
-                rows.add(new String[] {b.name(), "available", b.description()});
+                String proof = b.verify();
+                rows.add(new String[] {b.name(), "available", b.description() + (proof == null ? ""
+                        : " (" + proof + ")")});
                 if (firstAvailable == null) {
                     firstAvailable = b.name();
                 }

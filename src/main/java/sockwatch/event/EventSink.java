@@ -2,6 +2,17 @@ package sockwatch.event;
 
 /** Where a backend delivers what it sees. Called from the backend's reader thread. */
 public interface EventSink {
+    /** Takes everything and keeps nothing (a probe armed only to see that it can be). */
+    EventSink DISCARD = new EventSink() {
+        @Override
+        public void event(SetsockoptEvent event) {
+        }
+
+        @Override
+        public void lost(long count) {
+        }
+    };
+
     void event(SetsockoptEvent event);
 
     /** The backend says it dropped events (bpftrace's "Lost N events"); counted and surfaced, never hidden. */

@@ -189,6 +189,14 @@ public final class BackendProcess {
         return false;
     }
 
+    /** Asks the tool to finish (SIGTERM, as {@link #stop} sends first) without waiting for it. */
+    public void signalStop() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.toHandle().destroy();
+        }
+    }
+
     /** SIGTERM, up to {@code grace} for the tool to detach and flush, then SIGKILL. Returns once it is gone. */
     public void stop(Duration grace) {
         Process p = process;

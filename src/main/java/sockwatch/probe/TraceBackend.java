@@ -15,6 +15,17 @@ public interface TraceBackend {
     void checkAvailable() throws BackendUnavailableException;
 
     /**
+     * Like {@link #checkAvailable()}, and more where a backend can prove it (bpftrace compiles, loads and attaches
+     * its probe, watching nothing): what doctor reports.
+     *
+     * @return what was proven, in a few words, or null where the checks are all there is
+     */
+    default String verify() throws BackendUnavailableException {
+        checkAvailable();
+        return null;
+    }
+
+    /**
      * Throws with the reason and the alternatives when this backend cannot watch what the request asks for, on any
      * machine (strace cannot watch the whole system). Checked before {@link #checkAvailable()}.
      */

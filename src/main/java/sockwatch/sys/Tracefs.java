@@ -34,9 +34,33 @@ public final class Tracefs {
                 + "; run as root: mount -t tracefs tracefs " + MOUNT_POINT);
     }
 
+    /**
+     * Older bpftrace (0.11) looks for tracepoints only under debugfs, at /sys/kernel/debug/tracing: mounts debugfs
+     * there if it is not, or throws with the command to run.
+     */
+    public static void ensureDebugfsTracing() throws IOException {
+        if (Files.isDirectory(DEBUGFS_TRACING.resolve("events"))) {
+            return;
+        }
+        Path debugfs = DEBUGFS_TRACING.getParent();
+        String error = mount("debugfs", debugfs);
+        if (Files.isDirectory(DEBUGFS_TRACING.resolve("events"))) {
+            System.err.println("sockwatch: mounted debugfs at " + debugfs + " (this bpftrace looks for tracepoints "
+                    + "there)");
+            return;
+        }
+        throw new IOException("this bpftrace looks for tracepoints in " + DEBUGFS_TRACING + ", and mounting debugfs"
+                + " failed" + (error.isBlank() ? "" : ": " + error.strip()) + "; run as root: mount -t debugfs "
+                + "debugfs " + debugfs);
+    }
+
     private static String mount() {
+        return mount("tracefs", MOUNT_POINT);
+    }
+
+    private static String mount(String type, Path where) {
         try {
-            Process p = new ProcessBuilder("mount", "-t", "tracefs", "tracefs", MOUNT_POINT.toString())
+            Process p = new ProcessBuilder("mount", "-t", type, type, where.toString())
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes());

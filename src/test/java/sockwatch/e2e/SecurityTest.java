@@ -25,7 +25,10 @@ import sockwatch.support.SockwatchRun;
 class SecurityTest {
     private static final String INJECTION = "x\"/ { system(\"touch /tmp/sockwatch-pwned\"); } //";
 
-    /** The probe bpftrace runs is our constant file, byte for byte, whatever the filters say. */
+    /**
+     * The probe bpftrace runs is our constant file, byte for byte, with only the installed bpftrace version's
+     * differences applied (ProbeDialect, a function of the version alone), whatever the filters say.
+     */
     @Test
     void userTextNeverReachesTheProbeSource() throws Exception {
         Capabilities.requireBpftrace();
@@ -38,8 +41,13 @@ class SecurityTest {
             ProcessHandle bpftrace = waitForChild(sw);
             List<String> argv = cmdline(bpftrace.pid());
             int e = argv.indexOf("-e");
+            Process v = new ProcessBuilder("bpftrace", "--version").redirectErrorStream(true).start();
+            String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            v.waitFor(10, TimeUnit.SECONDS);
+            String expected = new sockwatch.probe.bpftrace.ProbeDialect(
+                    sockwatch.probe.bpftrace.BpftraceVersion.parse(version).orElseThrow()).source(resource);
             // commons-exec trims every argument: the file's final newline is the only difference.
-            assertEquals(resource.strip(), argv.get(e + 1), "the -e program is the shipped resource");
+            assertEquals(expected.strip(), argv.get(e + 1), "the -e program is the shipped resource for " + version);
             assertEquals(List.of("0", "0", "1", "0"), argv.subList(e + 2, argv.size()), "positional params are numbers");
             assertTrue(argv.stream().noneMatch(a -> a.contains("pwned") || a.contains("$(id)")), argv.toString());
         } finally {
@@ -112,14 +120,23 @@ class SecurityTest {
     private static ProcessHandle waitForChild(Process p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            var child = p.toHandle().children().filter(c -> c.info().command().orElse("").endsWith("bpftrace"))
-                    .findFirst();
+            // the probe's bpftrace, not the `bpftrace --version` that sockwatch asks first
+            var child = p.toHandle().children().filter(c -> c.info().command().orElse("").endsWith("bpftrace")
+                    && hasProgram(c.pid())).findFirst();
             if (child.isPresent()) {
                 return child.get();
             }
             Thread.sleep(50);
         }
         throw new AssertionError("bpftrace never started");
+    }
+
+    private static boolean hasProgram(long pid) {
+        try {
+            return cmdline(pid).contains("-e");
+        } catch (Exception gone) {
+            return false;
+        }
     }
 
     private static List<String> cmdline(long pid) throws Exception {

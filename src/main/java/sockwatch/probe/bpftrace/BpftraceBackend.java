@@ -32,6 +32,14 @@ public final class BpftraceBackend implements TraceBackend {
     private static final String MEMLOCK_NOISE = "couldn't set RLIMIT_MEMLOCK";
     /** Changes-only mode: how many (socket, option) pairs and repeat counters the probe's maps hold. */
     static final int CHANGES_KEYS_MAX = 16384;
+    /** How long a stopped bpftrace may take to print its END output and exit (SOCKWATCH_BPFTRACE_STOP_SECONDS). */
+    static final Duration STOP_LIMIT = Duration.ofSeconds(Long.parseLong(
+            System.getenv().getOrDefault("SOCKWATCH_BPFTRACE_STOP_SECONDS", "30")));
+    /** A PID no process can have (pid_max is at most 2^22): the probe armed for doctor watches nothing. */
+    private static final long INERT_PID = 1L << 30;
+    /** The newest bpftrace that CI runs the probe on (compat/suites), for "a newer one works". */
+    static final String CHECKED_NEWER = "0.17";
+    private static final Map<Path, ProbeDialect> DIALECTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -45,7 +53,7 @@ public final class BpftraceBackend implements TraceBackend {
 
     @Override
     public void checkAvailable() throws BackendUnavailableException {
-        binary();
+        dialect();
         if (!Privileges.isRoot()) {
             throw new BackendUnavailableException("bpftrace needs root", "run sockwatch with sudo");
         }
@@ -53,9 +61,13 @@ public final class BpftraceBackend implements TraceBackend {
             throw new BackendUnavailableException("this kernel has no BTF (/sys/kernel/btf/vmlinux), which the "
                     + "bpftrace probe uses to name the process", "use --backend strace");
         }
+        ProbeDialect dialect = dialect();
         Path tracing;
         try {
             tracing = Tracefs.ensureMounted();
+            if (!dialect.has(ProbeDialect.Feature.TRACEFS)) {
+                Tracefs.ensureDebugfsTracing();
+            }
         } catch (IOException e) {
             throw new BackendUnavailableException(e.getMessage(), null);
         }
@@ -63,10 +75,92 @@ public final class BpftraceBackend implements TraceBackend {
             throw new BackendUnavailableException("this kernel has no setsockopt syscall tracepoints ("
                     + tracing + "/events/syscalls; needs CONFIG_FTRACE_SYSCALLS)", "use --backend strace");
         }
-        java.util.Optional<String> layout = TracepointLayout.problem(tracing);
-        if (layout.isPresent()) {
-            throw new BackendUnavailableException(layout.get(), "use --backend strace");
+        if (dialect.has(ProbeDialect.Feature.RECORD_OFFSETS)) {
+            java.util.Optional<String> layout = TracepointLayout.problem(tracing);
+            if (layout.isPresent()) {
+                throw new BackendUnavailableException(layout.get(), "use --backend strace");
+            }
         }
+    }
+
+    /**
+     * Compiles, loads and attaches the probe for real, watching no process (a PID that cannot exist), and takes
+     * it down again: what doctor reports, so that "available" means the probe ran here, not that bpftrace is
+     * installed.
+     *
+     * @return which bpftrace armed it, and how fast
+     */
+    @Override
+    public String verify() throws BackendUnavailableException {
+        checkAvailable();
+        long t0 = System.nanoTime();
+        RunningTrace t = launch(INERT_PID, false, false, false, EventSink.DISCARD);
+        try (t) {
+            if (!t.awaitArmed(armTimeout())) {
+                String why = t.failure();
+                throw new BackendUnavailableException("bpftrace " + dialect().version() + " cannot run sockwatch's "
+                        + "probe here" + (why != null ? ": " + why : ""), fixFor(why));
+            }
+            return String.format(java.util.Locale.ROOT, "bpftrace %s compiled and armed the probe here in %.2f s",
+                    dialect().version(), (System.nanoTime() - t0) / 1e9);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while compiling the probe", null);
+        }
+    }
+
+    /** What to do instead, for a probe that bpftrace could not run. */
+    static String fixFor(String failure) {
+        String instead = "use --backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`";
+        if (failure != null && blindToBtf(failure)) {
+            return "this kernel has BTF, but this bpftrace could not read it (its libbpf is older than the kernel's "
+                    + "BTF format) and so looked for kernel headers instead; bpftrace " + CHECKED_NEWER
+                    + " or newer reads it; or " + instead;
+        }
+        return "a newer bpftrace (" + CHECKED_NEWER + " or later works), or " + instead;
+    }
+
+    /**
+     * bpftrace asked for kernel headers or knew no kernel struct although the kernel has BTF (checked before): it
+     * could not read that BTF. bpftrace 0.11 on kernel 6.18 says only "'linux/types.h' file not found".
+     */
+    static boolean blindToBtf(String failure) {
+        return failure.contains("BTF") || failure.contains("linux/types.h") || failure.contains("Unknown struct");
+    }
+
+    /** This machine's bpftrace, as a version and the probe's dialect for it; refuses one too old to run it. */
+    static ProbeDialect dialect() throws BackendUnavailableException {
+        Path bin = binary();
+        ProbeDialect d = DIALECTS.get(bin);
+        if (d != null) {
+            return d;
+        }
+        String out;
+        try {
+            Process p = new ProcessBuilder(bin.toString(), "--version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new BackendUnavailableException("could not run " + bin + " --version: " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while asking bpftrace its version", null);
+        }
+        BpftraceVersion v = BpftraceVersion.parse(out).orElseThrow(() -> new BackendUnavailableException(
+                "cannot tell which bpftrace this is: `" + bin + " --version` printed "
+                        + "\"" + sockwatch.output.Printable.of(out.strip().getBytes(StandardCharsets.UTF_8)) + "\"", null));
+        if (v.compareTo(ProbeDialect.OLDEST) < 0) {
+            throw new BackendUnavailableException("bpftrace " + v + " is too old for sockwatch's probe, which "
+                    + "needs bpftrace " + ProbeDialect.OLDEST.major() + "." + ProbeDialect.OLDEST.minor()
+                    + " or newer", "install a newer bpftrace (" + CHECKED_NEWER + " or later works), or use "
+                    + "--backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`");
+        }
+        d = new ProbeDialect(v);
+        DIALECTS.put(bin, d);
+        return d;
     }
 
     private static Path binary() throws BackendUnavailableException {
@@ -83,40 +177,51 @@ public final class BpftraceBackend implements TraceBackend {
     @Override
     public RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException {
         checkAvailable();
-        String program = script();
         // One PID is filtered in the kernel (cheap); several are filtered in Java by the caller.
         int rootPid = request.pids().size() == 1 ? request.pids().get(0) : 0;
-        List<String> argv = List.of(binary().toString(), "-B", "line", "-e", program,
-                Integer.toString(rootPid), request.followChildren() ? "1" : "0", request.tcpOnly() ? "1" : "0",
-                request.changesOnly() ? "1" : "0");
-        Map<String, String> env = new java.util.HashMap<>(Map.of("BPFTRACE_STRLEN", "64",
-                "BPFTRACE_PERF_RB_PAGES", "256"));
-        if (request.changesOnly()) {
-            // room for this many (socket, option) pairs to compare and count; beyond it new ones are all shown
-            env.put("BPFTRACE_MAP_KEYS_MAX", Integer.toString(CHANGES_KEYS_MAX));
-        }
+        return launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), sink);
+    }
+
+    private RunningTrace launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink)
+            throws BackendUnavailableException {
+        ProbeDialect dialect = dialect();
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add(binary().toString());
+        argv.addAll(dialect.flags());
+        argv.addAll(List.of("-e", dialect.source(script()), Long.toString(rootPid), follow ? "1" : "0",
+                tcpOnly ? "1" : "0", changesOnly ? "1" : "0"));
+        // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
+        // all shown
+        Map<String, String> env = dialect.environment(changesOnly ? CHANGES_KEYS_MAX : null);
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
         long wallMinusMono = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         BpftraceLineParser parser = new BpftraceLineParser(wallMinusMono);
         CountDownLatch armed = new CountDownLatch(1);
         CountDownLatch rootExited = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
         try {
             BackendProcess process = BackendProcess.start(argv, env,
                     line -> {
                         switch (parser.accept(line, sink)) {
                             case READY -> armed.countDown();
                             case ROOT_EXITED -> rootExited.countDown();
+                            case END -> ended.countDown();
                             default -> {
                             }
                         }
                     },
                     line -> {
                     }, sink::endOfBatch);
-            return new Running(process, armed, rootExited);
+            return new Running(process, dialect.version(), armed, rootExited, ended, sink);
         } catch (IOException e) {
             throw new BackendUnavailableException("could not start bpftrace: " + e.getMessage(), null);
         }
+    }
+
+    /** The probe's text as this machine's bpftrace needs it. */
+    public static String probeText() throws BackendUnavailableException {
+        return dialect().source(script());
     }
 
     static String script() {
@@ -132,13 +237,20 @@ public final class BpftraceBackend implements TraceBackend {
 
     private static final class Running implements RunningTrace {
         private final BackendProcess process;
+        private final BpftraceVersion version;
         private final CountDownLatch armed;
         private final CountDownLatch rootExited;
+        private final CountDownLatch ended;
+        private final EventSink sink;
 
-        Running(BackendProcess process, CountDownLatch armed, CountDownLatch rootExited) {
+        Running(BackendProcess process, BpftraceVersion version, CountDownLatch armed, CountDownLatch rootExited,
+                CountDownLatch ended, EventSink sink) {
             this.process = process;
+            this.version = version;
             this.armed = armed;
             this.rootExited = rootExited;
+            this.ended = ended;
+            this.sink = sink;
         }
 
         @Override
@@ -169,12 +281,38 @@ public final class BpftraceBackend implements TraceBackend {
         public String failure() {
             List<String> lines = process.stderrTail().stream()
                     .filter(l -> !l.contains(MEMLOCK_NOISE) && !l.isBlank()).toList();
-            return lines.isEmpty() ? null : "bpftrace: " + String.join(" / ", lines);
+            // bpftrace echoes the offending source line and underlines it; the errors themselves say enough
+            List<String> errors = lines.stream().filter(l -> l.contains("ERROR") || l.contains("BTF")
+                    || l.contains("error:")).toList();
+            List<String> shown = errors.isEmpty() ? lines : errors;
+            return shown.isEmpty() ? null : "bpftrace " + version + ": " + String.join(" / ", shown);
         }
 
+        /**
+         * Stops bpftrace the way Ctrl-C would, and waits for its END probe's marker: the repeat counts come
+         * last, and bpftrace takes 0.4 s to exit on a quiet machine, several seconds on a busy or emulated one.
+         * Only a bpftrace still silent after {@link #STOP_LIMIT} is killed, and that is said.
+         */
         @Override
         public void close() {
+            if (!process.isAlive() || ended.getCount() == 0) {
+                process.stop(STOP_LIMIT);
+                return;
+            }
+            process.signalStop();
+            boolean done;
+            try {
+                done = process.awaitWhileAlive(ended, STOP_LIMIT, () -> false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done = false;
+            }
             process.stop(Duration.ofSeconds(2));
+            if (!done && ended.getCount() != 0) {
+                sink.progress("bpftrace did not finish within " + STOP_LIMIT.toSeconds() + " s of being stopped"
+                        + " and was killed: what it had not printed yet (in --changes-only, the repeat counts)"
+                        + " is lost");
+            }
         }
     }
 }

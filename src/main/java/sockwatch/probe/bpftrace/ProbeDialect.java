@@ -1,0 +1,141 @@
+package sockwatch.probe.bpftrace;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What setsockopt.bt must say differently for one bpftrace version: one probe source, a few named differences.
+ * The file as shipped is bpftrace 0.17's text (Debian 12), and runs by hand there. A line that ends in
+ * {@code //@ NAME} is kept only where the version has feature NAME; a line {@code //@ !NAME TEXT} becomes TEXT
+ * only where it lacks it. Where a version has no address-space casts, kptr()/uptr() are dropped (a plain
+ * dereference there reads kernel and user memory alike). The rest (flags, tunables' names, debugfs) is here.
+ * Boundaries come from bpftrace's changelog; 0.11.3, 0.17.0 and 0.23.2 are run in CI (compat/suites).
+ */
+public final class ProbeDialect {
+    /** The oldest bpftrace the probe is written for: tuples, which @call and @last hold, came in 0.11. */
+    public static final BpftraceVersion OLDEST = BpftraceVersion.of(0, 11, 0);
+
+    /** A difference between bpftrace versions that the probe or its command line follows. */
+    public enum Feature {
+        /**
+         * args is a pointer that can be cast (before 0.19, which made it a struct) and kptr() exists (0.12): the
+         * enter probe reads the record by offset, which keeps 0.17's start at a third (see setsockopt.bt).
+         */
+        RECORD_OFFSETS("record-offsets") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return v.atLeast(0, 12) && !v.atLeast(0, 19);
+            }
+        },
+        /** kptr() and uptr(), and the --no-warnings flag (both 0.12). */
+        ADDRSPACE("addrspace") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return v.atLeast(0, 12);
+            }
+        },
+        /** Tunables by their standard names, BPFTRACE_MAX_MAP_KEYS (0.20; the old ones warn from then on). */
+        STANDARD_TUNABLES("standard-tunables") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return v.atLeast(0, 20);
+            }
+        },
+        /** Finds tracepoints in tracefs at /sys/kernel/tracing (0.17 does; 0.11 looks in debugfs only). */
+        TRACEFS("tracefs") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return v.atLeast(0, 17);
+            }
+        };
+
+        final String tag;
+
+        Feature(String tag) {
+            this.tag = tag;
+        }
+
+        abstract boolean in(BpftraceVersion v);
+    }
+
+    private static final Pattern KEPT_IF = Pattern.compile("^(.*?)\\s*//@ ([a-z-]+)\\s*$");
+    private static final Pattern KEPT_UNLESS = Pattern.compile("^(\\s*)//@ !([a-z-]+) (.*)$");
+
+    private final BpftraceVersion version;
+    private final Set<Feature> features = EnumSet.noneOf(Feature.class);
+
+    public ProbeDialect(BpftraceVersion version) {
+        this.version = version;
+        for (Feature f : Feature.values()) {
+            if (f.in(version)) {
+                features.add(f);
+            }
+        }
+    }
+
+    public BpftraceVersion version() {
+        return version;
+    }
+
+    public boolean has(Feature f) {
+        return features.contains(f);
+    }
+
+    /** The probe's text for this version. */
+    public String source(String probe) {
+        StringBuilder out = new StringBuilder(probe.length());
+        for (String line : probe.split("\n", -1)) {
+            Matcher keptIf = KEPT_IF.matcher(line);
+            Matcher keptUnless = KEPT_UNLESS.matcher(line);
+            if (keptUnless.matches()) {
+                if (!has(feature(keptUnless.group(2)))) {
+                    out.append(keptUnless.group(1)).append(keptUnless.group(3)).append('\n');
+                }
+            } else if (keptIf.matches()) {
+                if (has(feature(keptIf.group(2)))) {
+                    out.append(keptIf.group(1)).append('\n');
+                }
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        out.setLength(out.length() - 1);
+        String text = out.toString();
+        return has(Feature.ADDRSPACE) ? text : text.replace("kptr(", "(").replace("uptr(", "(");
+    }
+
+    private static Feature feature(String tag) {
+        for (Feature f : Feature.values()) {
+            if (f.tag.equals(tag)) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("setsockopt.bt names an unknown dialect feature: " + tag);
+    }
+
+    /** Flags before the program: no compile-time warnings (the probe's own are known and harmless). */
+    public List<String> flags() {
+        List<String> f = new ArrayList<>(List.of("-B", "line"));
+        if (has(Feature.ADDRSPACE)) {
+            f.add("--no-warnings");
+        }
+        return f;
+    }
+
+    /** The environment that tunes bpftrace, by the names this version reads. */
+    public Map<String, String> environment(Integer mapKeysMax) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BPFTRACE_PERF_RB_PAGES", "256");
+        if (mapKeysMax != null) {
+            env.put(has(Feature.STANDARD_TUNABLES) ? "BPFTRACE_MAX_MAP_KEYS" : "BPFTRACE_MAP_KEYS_MAX",
+                    mapKeysMax.toString());
+        }
+        return env;
+    }
+}

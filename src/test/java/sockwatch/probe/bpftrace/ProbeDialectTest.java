@@ -1,0 +1,108 @@
+package sockwatch.probe.bpftrace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probe's per-version differences, on the text itself: the versions CI runs (compat/suites: 0.11.3, 0.17.0,
+ * 0.23.2) and the changelog's boundaries between them. Whether each text really runs is CompatMatrixTest's job.
+ */
+class ProbeDialectTest {
+    private static final String PROBE = BpftraceBackend.script();
+
+    private static String source(int major, int minor, int patch) {
+        return new ProbeDialect(BpftraceVersion.of(major, minor, patch)).source(PROBE);
+    }
+
+    @Test
+    void versionsAreReadFromWhatBpftracePrints() {
+        assertEquals(Optional.of(BpftraceVersion.of(0, 17, 0)), BpftraceVersion.parse("bpftrace v0.17.0\n"));
+        assertEquals(Optional.of(BpftraceVersion.of(0, 23, 2)), BpftraceVersion.parse("bpftrace v0.23.2"));
+        assertEquals(Optional.of(BpftraceVersion.of(0, 11, 3)), BpftraceVersion.parse("bpftrace v0.11.3\n"));
+        assertEquals(Optional.of(BpftraceVersion.of(0, 21, 2)), BpftraceVersion.parse("bpftrace v0.21.2-3.fc41"));
+        assertEquals(Optional.of(BpftraceVersion.of(0, 9, 0)), BpftraceVersion.parse("bpftrace v0.9"));
+        assertEquals(Optional.empty(), BpftraceVersion.parse("bpftrace: unknown option"));
+        assertEquals(Optional.empty(), BpftraceVersion.parse(""));
+        assertTrue(BpftraceVersion.of(0, 9, 4).compareTo(ProbeDialect.OLDEST) < 0);
+        assertTrue(BpftraceVersion.of(0, 11, 3).compareTo(ProbeDialect.OLDEST) >= 0);
+    }
+
+    @Test
+    void bpftrace017RunsTheFileAsShippedButForItsTags() {
+        String s = source(0, 17, 0);
+        assertEquals(PROBE.replaceAll("[ \\t]*//@ record-offsets", "").replaceAll("(?m)^\\s*//@ !record-offsets .*\\n", ""), s);
+        assertTrue(s.contains("$rec = (uint64)args;"));
+        assertTrue(s.contains("kptr($rec + 16)"));
+        assertFalse(s.contains("(int32)args->fd"));
+    }
+
+    @Test
+    void from019OnTheArgumentsAreNamedSinceArgsBecameAStruct() {
+        for (String s : List.of(source(0, 19, 0), source(0, 23, 2))) {
+            assertFalse(s.contains("(uint64)args;"), "0.19 made args a struct, which cannot be cast");
+            assertTrue(s.contains("@call[tid] = ((int64)(int32)args->fd, (int64)args->level, (int64)args->optname, "
+                    + "(uint64)args->optval, (int64)args->optlen, 1);"));
+            assertTrue(s.contains("uptr("), "address spaces stay");
+        }
+        assertTrue(source(0, 18, 0).contains("$rec = (uint64)args;"));
+    }
+
+    @Test
+    void before012ThereAreNoAddressSpaceCasts() {
+        String s = source(0, 11, 3);
+        assertFalse(s.contains("kptr("));
+        assertFalse(s.contains("uptr("));
+        assertFalse(s.contains("(uint64)args;"), "kptr() reads the record by offset: named fields instead");
+        assertTrue(s.contains("*(uint64 *)($c.3 + 8)"), "a plain dereference reads user memory there");
+        assertTrue(source(0, 12, 0).contains("uptr("));
+    }
+
+    @Test
+    void everyTagIsResolvedAndTheRestIsUntouched() {
+        for (String s : List.of(source(0, 11, 3), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
+            assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z-]+").matcher(s).find(), "a tag was left in the text");
+            assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z-]+.*")).count(),
+                    s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1),
+                    "untagged lines are all kept, tagged ones replaced");
+        }
+        assertThrows(IllegalStateException.class, () -> new ProbeDialect(BpftraceVersion.of(0, 17, 0))
+                .source("\t$x = 1;  //@ no-such-feature"));
+    }
+
+    @Test
+    void tunablesGoByTheNameEachVersionReadsAndWarningsAreOffWhereTheFlagExists() {
+        Map<String, String> old = new ProbeDialect(BpftraceVersion.of(0, 17, 0)).environment(16384);
+        assertEquals("16384", old.get("BPFTRACE_MAP_KEYS_MAX"));
+        assertFalse(old.containsKey("BPFTRACE_MAX_MAP_KEYS"));
+        Map<String, String> std = new ProbeDialect(BpftraceVersion.of(0, 23, 2)).environment(16384);
+        assertEquals("16384", std.get("BPFTRACE_MAX_MAP_KEYS"));
+        assertFalse(std.containsKey("BPFTRACE_MAP_KEYS_MAX"), "0.20 and later warn that the old name is deprecated");
+        assertFalse(std.containsKey("BPFTRACE_STRLEN"), "deprecated in 0.20, and the probe prints no strings");
+        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 23, 2)).environment(null).containsKey("BPFTRACE_MAX_MAP_KEYS"));
+        assertTrue(new ProbeDialect(BpftraceVersion.of(0, 17, 0)).flags().contains("--no-warnings"));
+        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 11, 3)).flags().contains("--no-warnings"),
+                "0.11 has no such flag");
+    }
+
+    @Test
+    void onlyOldBpftraceNeedsDebugfs() {
+        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 11, 3)).has(ProbeDialect.Feature.TRACEFS));
+        assertTrue(new ProbeDialect(BpftraceVersion.of(0, 17, 0)).has(ProbeDialect.Feature.TRACEFS));
+    }
+
+    @Test
+    void aBpftraceBlindToTheKernelsBtfIsToldSo() {
+        String fix = BpftraceBackend.fixFor("bpftrace 0.11.3: /bpftrace/include/clang_workarounds.h:14:10: fatal error: "
+                + "'linux/types.h' file not found");
+        assertTrue(fix.contains("could not read it"), fix);
+        assertTrue(fix.contains("--backend strace"), fix);
+        assertTrue(BpftraceBackend.fixFor("bpftrace 0.16.0: ERROR: something else").startsWith("a newer bpftrace"));
+    }
+}
