@@ -72,17 +72,17 @@ class StapVmTest {
         String kver = Files.readString(Path.of(image.lastLine()).resolve("kver")).trim();
         long t1 = System.nanoTime();
 
-        VmJobs.Result compile = VmJobs.run(15, job.resolve("compile.log"), VM.resolve("chroot-run.sh").toString(), "--job",
-                job.toString(), "--", "java", "-cp", CP, "sockwatch.cli.Main", "stap-compile", "--kernel", kver,
-                "-o", "/job/sockwatch.ko");
+        VmJobs.Result compile = VmJobs.run(15, job.resolve("compile.log"), VM.resolve("chroot-run.sh").toString(),
+                "--job", job.toString(), "--", "java", "-cp", CP, "sockwatch.cli.Main", "stap-compile", "--kernel",
+                kver, "-o", "/job/sockwatch.ko");
         assertEquals(0, compile.exit(), compile.output());
         assertTrue(compile.output().contains("sockwatch: stap pass 4/5"), "progress shown: " + compile.output());
         assertTrue(Files.size(job.resolve("sockwatch.ko")) > 0);
 
         long t2 = System.nanoTime();
         Files.writeString(job.resolve("job.sh"), JOB + "\n");
-        VmJobs.Result vm = VmJobs.run(20, job.resolve("vm.log"), VM.resolve("run-job.sh").toString(), "--timeout", "900",
-                job.toString());
+        VmJobs.Result vm = VmJobs.run(20, job.resolve("vm.log"), VM.resolve("run-job.sh").toString(), "--timeout",
+                "900", job.toString());
         assertEquals(0, vm.exit(), "guest job failed; see " + job + "\n" + vm.tail());
         // For the README's measured times (surefire keeps this in target/surefire-reports).
         System.out.printf("StapVmTest: image %.0f s (cached after the first), stap-compile %.0f s, VM job %.0f s%n",
