@@ -31,6 +31,10 @@ need qemu-system-x86_64 qemu-system-x86
 need debootstrap debootstrap
 need mkfs.ext4 e2fsprogs
 need flock util-linux
+# The compatibility matrix (CompatMatrixTest, compat/): a debootstrapped chroot of each suite in compat/suites.
+need chroot coreutils
+need mountpoint util-linux
+need sha256sum coreutils
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

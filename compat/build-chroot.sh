@@ -5,16 +5,18 @@
 #   compat/build-chroot.sh SUITE    build if missing; prints the chroot's directory on stdout
 #
 # The cache lives outside the repo in $SOCKWATCH_COMPAT_DIR (default /var/tmp/sockwatch-compat), in a directory
-# named by the suite and a hash of this script and the suite's line: editing either builds a fresh one, and
-# older builds of that suite are removed. Needs root and debootstrap. About 1-3 min and 300-500 MB per suite.
+# named by the suite and a hash of this script and the suite's packages: editing either builds a fresh one, and
+# builds of that suite unused for 7 days are removed. Needs root and debootstrap. About 1-3 min and 300-500 MB per suite.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 suite=${1:?usage: compat/build-chroot.sh SUITE}
 line=$(awk -v s="$suite" '$1 == s' "$HERE/suites")
 [ -n "$line" ] || { echo "build-chroot.sh: suite '$suite' is not in compat/suites" >&2; exit 2; }
-pkgs=$(echo "$line" | cut -d' ' -f2- | xargs)
+# Every column after the suite is a package, except expect=OUTCOME (what CompatMatrixTest expects, not ours).
+pkgs=$(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^expect=/) printf "%s ", $i }' | xargs)
 BASE=${SOCKWATCH_COMPAT_DIR:-/var/tmp/sockwatch-compat}
-KEY=$( (cat "$HERE/build-chroot.sh"; echo "$line") | sha256sum | cut -c1-12)
+# Keyed by what gets built: flipping a suite's expect= reuses its chroot.
+KEY=$( (cat "$HERE/build-chroot.sh"; echo "$suite $pkgs") | sha256sum | cut -c1-12)
 D=$BASE/$suite-$KEY
 log() { echo "[build-chroot $suite $(date +%T)] $*" >&2; }
 
@@ -65,9 +67,14 @@ build() {
 }
 
 [ -f "$D/packages.txt" ] || build
-for old in "$BASE/$suite"-*/; do # older builds of this suite are dead weight
+touch "$D/last-used"
+# Other builds of this suite go once nobody has used them for 7 days. Not sooner: another checkout (another
+# version of this script, e.g. a branch) may be using one right now, from a mount namespace we cannot see.
+for old in "$BASE/$suite"-*/; do
   old=${old%/}
   [ "$old" = "$D" ] && continue
+  stamp=$old/last-used; [ -e "$stamp" ] || stamp=$old/packages.txt
+  [ -n "$(find "$stamp" -maxdepth 0 -mtime -7 2>/dev/null)" ] && continue
   umounts "$old/root"
   awk -v d="$old/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts || rm -rf --one-file-system "$old"
 done
