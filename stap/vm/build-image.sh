@@ -1,35 +1,53 @@
 #!/usr/bin/env bash
-# Builds, once, the Debian bookworm guest that sockwatch's SystemTap VM test boots under qemu: a rootfs with
-# the stock kernel (linux-image-amd64), its headers, systemtap (+ a one-line runtime patch, see below), a JRE
-# and python3; an ext4 image of it; the kernel and initrd to boot. The rootfs doubles as the "compile here"
-# side: modules are built in a chroot of it (stap -p4 -r KVER), so the host's own kernel never matters.
+# Builds, once per Debian suite, a guest that sockwatch's VM tests boot under qemu: a rootfs with the suite's
+# stock kernel (linux-image-amd64), a JRE, python3 and the tracers of that suite (SUITE_PKGS below); an ext4
+# image of it; the kernel and initrd to boot. bookworm (6.1) is the SystemTap guest: it also has the kernel
+# headers, systemtap (+ a one-line runtime patch, see below) and gcc, and its rootfs doubles as the "compile
+# here" side: modules are built in a chroot of it (stap -p4 -r KVER), so the host's own kernel never matters.
+# bullseye (5.10) and trixie (6.12) are bpftrace-only guests (no headers, no compiler: small, quick to build).
 #
-#   stap/vm/build-image.sh          build if missing; prints the cache directory on stdout
-#   stap/vm/build-image.sh --dbg    also unpack linux-image-amd64-dbg (~860 MB download) for the
-#                                   kernel-function tap (stap/sockwatch-kfunc.stp); not used by CI
+#   stap/vm/build-image.sh [--suite S]      build if missing (S: bookworm, the default, bullseye or trixie);
+#                                           prints the cache directory on stdout
+#   stap/vm/build-image.sh --dbg            also unpack linux-image-amd64-dbg (~860 MB download) for the
+#                                           kernel-function tap (stap/sockwatch-kfunc.stp); bookworm; not in CI
 #
 # The cache lives outside the repo in $SOCKWATCH_STAPVM_DIR (default /var/tmp/sockwatch-stapvm), in a
-# directory named by a hash of this script and the guest init: editing either builds a fresh one.
-# Needs root, debootstrap, qemu-system-x86, e2fsprogs (test.sh installs them). ~2-3 min and ~1.3 GB.
+# directory named by the suite and a hash of this script and the guest init: editing either builds a fresh one.
+# One lock per suite, so two suites build in parallel. Needs root, debootstrap, qemu-system-x86, e2fsprogs
+# (test.sh installs them). Measured times and sizes: README, "The VM test harness".
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+# suite -> the packages of its guest. The only per-suite difference (with the JRE's version).
+declare -A SUITE_PKGS=(
+  [bookworm]="linux-image-amd64 linux-headers-amd64 systemtap gcc make bpftrace openjdk-17-jre-headless"
+  [bullseye]="linux-image-amd64 bpftrace openjdk-17-jre-headless"
+  [trixie]="linux-image-amd64 bpftrace openjdk-21-jre-headless"
+)
+COMMON_PKGS="kmod initramfs-tools procps util-linux iproute2 python3"
+suite=bookworm; want_dbg=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dbg) want_dbg=1 ;;
+    --suite) suite=${2:?--suite needs a value}; shift ;;
+    *) echo "usage: $0 [--suite bookworm|bullseye|trixie] [--dbg]" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "${SUITE_PKGS[$suite]:-}" ] || { echo "build-image.sh: unknown suite '$suite' (${!SUITE_PKGS[*]})" >&2; exit 2; }
+PKGS="${SUITE_PKGS[$suite]} $COMMON_PKGS"
 BASE=${SOCKWATCH_STAPVM_DIR:-/var/tmp/sockwatch-stapvm}
-KEY=$(cat "$HERE/build-image.sh" "$HERE/guest-init" | sha256sum | cut -c1-12)
-D=$BASE/$KEY
+KEY=$( (cat "$HERE/build-image.sh" "$HERE/guest-init"; echo "$suite") | sha256sum | cut -c1-12)
+D=$BASE/$suite-$KEY
 ROOT=$D/rootfs
-PKGS="linux-image-amd64 linux-headers-amd64 systemtap gcc make kmod initramfs-tools procps util-linux
-      iproute2 python3 openjdk-17-jre-headless"
-log() { echo "[build-image $(date +%T)] $*" >&2; }
+log() { echo "[build-image $suite $(date +%T)] $*" >&2; }
 
-want_dbg=
-[ "${1:-}" = --dbg ] && want_dbg=1
 [ "$(id -u)" -eq 0 ] || { echo "build-image.sh: needs root (debootstrap, chroot, mount)" >&2; exit 3; }
 for t in debootstrap mkfs.ext4 qemu-system-x86_64; do
   command -v "$t" >/dev/null || { echo "build-image.sh: $t missing (apt-get install debootstrap e2fsprogs qemu-system-x86)" >&2; exit 3; }
 done
 mkdir -p "$BASE"
-exec 8>"$BASE/build.lock"
-flock 8 # one builder at a time; a second caller waits, then finds the image ready
+exec 8>"$BASE/$suite.lock"
+flock 8 # one builder per suite; a second caller waits, then finds the image ready
 
 mounts() { mount --bind /proc "$1/proc"; mount --bind /sys "$1/sys"; mount --bind /dev "$1/dev"; }
 umounts() { # lazily, in reverse; never leave /dev bound under a directory someone may rm -rf
@@ -64,15 +82,17 @@ build_base() {
   [ -d "$D.tmp" ] && umounts "$D.tmp/rootfs" && rm -rf --one-file-system "$D.tmp"
   mkdir -p "$D.tmp"
   ROOT=$D.tmp/rootfs
-  log "debootstrap bookworm from $(mirror) into $ROOT"
-  debootstrap --variant=minbase bookworm "$ROOT" "$(mirror)" > "$D.tmp/debootstrap.log" 2>&1 \
+  local m
+  m=$(mirror)
+  log "debootstrap $suite from $m into $ROOT"
+  debootstrap --variant=minbase "$suite" "$ROOT" "$m" > "$D.tmp/debootstrap.log" 2>&1 \
     || { tail -20 "$D.tmp/debootstrap.log" >&2; exit 1; }
-  # The host's Debian sources (with -updates and -security), so the kernel is the current stock one.
-  rm -f "$ROOT/etc/apt/sources.list"
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -e "$f" ] && grep -q '/debian' "$f" && cp "$f" "$ROOT/etc/apt/sources.list.d/"
-  done
-  [ -f /etc/apt/sources.list ] && grep -E '^deb .*/debian' /etc/apt/sources.list > "$ROOT/etc/apt/sources.list"
+  # The suite's -updates and -security too (from the host's mirror), so the kernel is the current stock one.
+  {
+    echo "deb $m $suite main"
+    echo "deb $m $suite-updates main"
+    echo "deb ${m%/debian}/debian-security $suite-security main"
+  } > "$ROOT/etc/apt/sources.list"
   printf '#!/bin/sh\nexit 101\n' > "$ROOT/usr/sbin/policy-rc.d" && chmod +x "$ROOT/usr/sbin/policy-rc.d"
   echo sockwatch-vm > "$ROOT/etc/hostname"
   echo 'LABEL=swvm / ext4 rw,relatime 0 1' > "$ROOT/etc/fstab"
@@ -81,7 +101,7 @@ build_base() {
   mounts "$ROOT"
   log "apt-get install $(echo $PKGS)"
   chroot "$ROOT" /usr/bin/env DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 sh -c \
-    "apt-get update -qq && apt-get install -y -q --no-install-recommends $(echo $PKGS) && apt-get clean" \
+    "(apt-get update -qq || apt-get update -qq -o Acquire::Check-Valid-Until=false) && apt-get install -y -q --no-install-recommends $(echo $PKGS) && apt-get clean" \
     > "$D.tmp/apt.log" 2>&1 || { tail -30 "$D.tmp/apt.log" >&2; exit 1; }
   umounts "$ROOT"; trap - EXIT
   install -m 0755 "$HERE/guest-init" "$ROOT/usr/local/sbin/sockwatch-vm-init"
@@ -97,7 +117,8 @@ build_base() {
   mkfs.ext4 -q -F -L swvm -d "$ROOT" "$D.tmp/base.img"
   rm -rf "$D" && mv "$D.tmp" "$D"
   ROOT=$D/rootfs
-  log "built $D: kernel $kver, $(grep -E '^systemtap\s' "$D/packages.txt" | cut -f2) in $((SECONDS - t0)) s"
+  log "built $D: kernel $kver, bpftrace $(awk '$1 == "bpftrace" {print $2}' "$D/packages.txt")," \
+    "$(du -sh "$D/base.img" | cut -f1) image, in $((SECONDS - t0)) s"
 }
 
 # Kernel debuginfo for the kernel-function tap: unpacked beside the image (not into the rootfs, so the CI path
@@ -122,10 +143,12 @@ build_dbg() {
 KVER=$(cat "$D/kver")
 DBG=$BASE/dbg-$KVER
 [ -z "$want_dbg" ] || [ -d "$DBG" ] || build_dbg
-# Caches of older versions of this script, and builds that were interrupted, are dead weight (1+ GB each).
-for old in "$BASE"/*/; do
+# This suite's caches of older versions of this script, builds that were interrupted, and the caches from
+# before suites (a bare hash) are dead weight (1+ GB each). Other suites' caches are theirs.
+for old in "$BASE/$suite"-*/ "$BASE"/[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/; do
+  [ -d "$old" ] || continue
   old=${old%/}
-  case "$old" in "$D" | "$BASE"/dbg-*) continue ;; esac
+  [ "$old" = "$D" ] && continue
   umounts "$old/rootfs"
   # Something still mounted inside (a chroot-run.sh job or debuginfo bind) would be deleted through: skip.
   awk -v d="$old/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts || rm -rf --one-file-system "$old"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots the test guest (build-image.sh) under qemu and runs one job in it: the "run there" side.
 #
-#   stap/vm/run-job.sh [--timeout SECONDS] [--mem SIZE] JOBDIR
+#   stap/vm/run-job.sh [--suite S] [--timeout SECONDS] [--mem SIZE] JOBDIR
+#     --suite S   the guest's Debian suite and so its stock kernel: bookworm (the default), bullseye, trixie
 #
 # JOBDIR must hold job.sh. The guest mounts JOBDIR on /job (virtio 9p), runs `sh /job/job.sh` as root (its
 # PID 1 is stap/vm/guest-init: no systemd, no network but loopback), and powers off. Its console is streamed
@@ -11,18 +12,19 @@
 # qemu uses TCG (software emulation): a job boots in ~15 s; CPU-heavy code runs 10-50x slower than native.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-timeout=900; mem=3G
+timeout=900; mem=3G; suite=bookworm
 while [ $# -gt 1 ]; do
   case "$1" in
     --timeout) timeout=$2; shift ;;
     --mem) mem=$2; shift ;;
+    --suite) suite=$2; shift ;;
     *) break ;;
   esac
   shift
 done
-[ $# -eq 1 ] && [ -f "$1/job.sh" ] || { echo "usage: $0 [--timeout S] [--mem SIZE] JOBDIR (with JOBDIR/job.sh)" >&2; exit 2; }
+[ $# -eq 1 ] && [ -f "$1/job.sh" ] || { echo "usage: $0 [--suite S] [--timeout S] [--mem SIZE] JOBDIR (with JOBDIR/job.sh)" >&2; exit 2; }
 JOB=$(cd "$1" && pwd)
-D=$("$HERE/build-image.sh")
+D=$("$HERE/build-image.sh" --suite "$suite")
 rm -f "$JOB/rc" "$JOB/out.log"
 t0=$(date +%s%N)
 set +e

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import sockwatch.support.Capabilities;
 
@@ -25,9 +20,8 @@ import sockwatch.support.Capabilities;
  * then kills it to see that nothing stays loaded. One boot runs every case (TCG makes each boot cost ~15 s).
  */
 class StapVmTest {
-    private static final Path REPO = Path.of(System.getenv().getOrDefault("SOCKWATCH_REPO", ".")).toAbsolutePath();
-    private static final Path VM = REPO.resolve("stap/vm");
-    private static final String CP = "/job/classes:/job/lib/*";
+    private static final Path VM = VmJobs.VM;
+    private static final String CP = VmJobs.CP;
 
     /** Runs in the guest (sh, as root); every case leaves its files in /job for the assertions below. */
     private static final String JOB = String.join("\n",
@@ -70,26 +64,26 @@ class StapVmTest {
             Capabilities.requireTool(tool);
         }
         Path job = Files.createTempDirectory("sockwatch-stapvm-job");
-        stageClassPath(job);
+        VmJobs.stageClassPath(job);
 
         long t0 = System.nanoTime();
-        Result image = run(20, job.resolve("build-image.log"), VM.resolve("build-image.sh").toString());
-        assertEquals(0, image.exit, image.output);
+        VmJobs.Result image = VmJobs.run(20, job.resolve("build-image.log"), VM.resolve("build-image.sh").toString());
+        assertEquals(0, image.exit(), image.output());
         String kver = Files.readString(Path.of(image.lastLine()).resolve("kver")).trim();
         long t1 = System.nanoTime();
 
-        Result compile = run(15, job.resolve("compile.log"), VM.resolve("chroot-run.sh").toString(), "--job",
-                job.toString(), "--", "java", "-cp", CP, "sockwatch.cli.Main", "stap-compile", "--kernel", kver,
-                "-o", "/job/sockwatch.ko");
-        assertEquals(0, compile.exit, compile.output);
-        assertTrue(compile.output.contains("sockwatch: stap pass 4/5"), "progress shown: " + compile.output);
+        VmJobs.Result compile = VmJobs.run(15, job.resolve("compile.log"), VM.resolve("chroot-run.sh").toString(),
+                "--job", job.toString(), "--", "java", "-cp", CP, "sockwatch.cli.Main", "stap-compile", "--kernel",
+                kver, "-o", "/job/sockwatch.ko");
+        assertEquals(0, compile.exit(), compile.output());
+        assertTrue(compile.output().contains("sockwatch: stap pass 4/5"), "progress shown: " + compile.output());
         assertTrue(Files.size(job.resolve("sockwatch.ko")) > 0);
 
         long t2 = System.nanoTime();
         Files.writeString(job.resolve("job.sh"), JOB + "\n");
-        Result vm = run(20, job.resolve("vm.log"), VM.resolve("run-job.sh").toString(), "--timeout", "900",
-                job.toString());
-        assertEquals(0, vm.exit, "guest job failed; see " + job + "\n" + vm.tail());
+        VmJobs.Result vm = VmJobs.run(20, job.resolve("vm.log"), VM.resolve("run-job.sh").toString(), "--timeout",
+                "900", job.toString());
+        assertEquals(0, vm.exit(), "guest job failed; see " + job + "\n" + vm.tail());
         // For the README's measured times (surefire keeps this in target/surefire-reports).
         System.out.printf("StapVmTest: image %.0f s (cached after the first), stap-compile %.0f s, VM job %.0f s%n",
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
@@ -115,7 +109,7 @@ class StapVmTest {
                     + "staprun/stapio: " + left);
         }
         assertTrue(Files.readString(job.resolve("sig-TERM.err")).contains("Summary:"), "SIGTERM prints the summary");
-        deleteTree(job);
+        VmJobs.deleteTree(job);
     }
 
     /** TCP_NODELAY (SOL_TCP) enabled with success by the test app's own PID, seen by stap; exit 0, nothing left. */
@@ -149,68 +143,4 @@ class StapVmTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + option + " (" + level + ") from PID " + pid
                         + " in " + events));
     }
-
-    /** sockwatch's classes and its runtime jars, where the chroot and the guest both see them: /job. */
-    private static void stageClassPath(Path job) throws IOException {
-        Path lib = Files.createDirectories(job.resolve("lib"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Path.of(entry);
-            String n = p.getFileName().toString();
-            if (Files.isDirectory(p) && n.equals("classes")) {
-                copyTree(p, job.resolve("classes"));
-            } else if (n.startsWith("picocli-") || n.startsWith("commons-exec-") || n.startsWith("jython-standalone-")) {
-                Files.copy(p, lib.resolve(n));
-            }
-        }
-        assertTrue(Files.isRegularFile(job.resolve("classes/sockwatch/probe/stap/sockwatch.stp")), "staged classes");
-    }
-
-    /** @param stdout the script's data (build-image.sh: the cache directory); @param output stderr then stdout */
-    private record Result(int exit, String stdout, String output) {
-        String lastLine() {
-            List<String> lines = stdout.lines().toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-
-        String tail() {
-            List<String> lines = output.lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-    }
-
-    /** Runs a harness script, its output (stdout and stderr) kept in {@code log}; stdout's last line is data. */
-    private static Result run(long minutes, Path log, String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(false).redirectOutput(log.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".err").toFile()))
-                .start();
-        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", argv) + " took more than " + minutes + " min; see " + log);
-        }
-        String out = Files.readString(log);
-        Path err = log.resolveSibling(log.getFileName() + ".err");
-        return new Result(p.exitValue(), out, Files.readString(err) + out);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
-
 }
