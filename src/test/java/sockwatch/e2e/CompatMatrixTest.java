@@ -366,11 +366,17 @@ class CompatMatrixTest {
                         fail(doctorSaid() + ", so -p must arm\n" + r.describe());
                     }
                     assertTrue(verdict().available(), doctorSaid() + ", but -p armed: " + watching);
+                    long armed = System.nanoTime();
                     target.send("go");
                     target.awaitStdout("set", 30);
                     target.send("exit");
                     assertTrue(target.process.waitFor(30, TimeUnit.SECONDS), "the watched program ended");
+                    long exited = System.nanoTime();
                     Result r = sw.finish(60);
+                    System.out.printf("compat %s: -p armed after %.1f s; the PID exited %.1f s later; sockwatch ended"
+                            + " %.1f s after that%s%n", suite.name(), (armed - sw.t0) / 1e9, (exited - armed) / 1e9,
+                            (System.nanoTime() - exited) / 1e9, System.nanoTime() - exited > 10e9
+                                    ? "; its stderr:\n" + r.stderr() : "");
                     assertEquals(0, r.exit(), "-p ends by itself, 0, when its PID exits\n" + r.describe());
                     assertTrue(r.stderr().contains("sockwatch: PID " + pid + " has exited"), r.describe());
                     assertThreeOptions(jsonEvents(r), pid, r);
@@ -608,7 +614,7 @@ class CompatMatrixTest {
     static final class Running implements AutoCloseable {
         final List<String> command;
         final Process process;
-        private final long t0 = System.nanoTime();
+        final long t0 = System.nanoTime();
         private final Stream2 out;
         private final Stream2 err;
 
