@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS org.python:jython-standalone:2.7.4
 //FILES sockopt_testapp.py
-//JAVA_OPTIONS -Djava.net.preferIPv4Stack=true -XX:TieredStopAtLevel=1
+//JAVA_OPTIONS --enable-native-access=ALL-UNNAMED -Djava.net.preferIPv4Stack=true -XX:TieredStopAtLevel=1
 
 /*
  * SockoptTestAppJython - runs sockopt_testapp.py under Jython 2.7.4, in this JVM.

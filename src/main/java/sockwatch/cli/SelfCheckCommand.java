@@ -233,7 +233,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     /** The test app runs from sockwatch's own class path: the same jar JBang built, or Maven's classes. */
     static List<String> testAppCommand(boolean jython) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-cp",
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData", "-cp",
                 System.getProperty("java.class.path"), jython ? "SockoptTestAppJython" : "SockoptTestApp", "--hold", "600");
     }
 
