@@ -427,6 +427,7 @@ class CompatMatrixTest {
                 int fd = Integer.parseInt(ready[2]);
                 Result r = sockwatch(120, "snapshot", "-p", Long.toString(pid), "--json");
                 assertEquals(0, r.exit(), "snapshot needs no bpftrace: it must work on every suite\n" + r.describe());
+                assertEquals("", r.stderr(), "nothing on stderr (no JNA or JDK warning)\n" + r.describe());
                 List<JsonObject> sockets = jsonLines(r);
                 assertEquals(1, sockets.size(), "python3 holds one socket\n" + r.describe());
                 JsonObject s = sockets.get(0);
@@ -508,7 +509,9 @@ class CompatMatrixTest {
 
         /** The chroot's own java, on this build's class path (bound into the chroot at the same paths). */
         private List<String> sockwatchCommand(String... args) {
-            List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
+            // the JVM options of scripts/sockwatch.java's //JAVA_OPTIONS that matter here (JNA on JDK 24+: no warning)
+            List<String> cmd = new ArrayList<>(List.of("java", "--enable-native-access=ALL-UNNAMED",
+                    "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
                     String.join(File.pathSeparator, classPath()), "sockwatch.cli.Main"));
             cmd.addAll(List.of(args));
             return chrootCommand(cmd.toArray(String[]::new));
