@@ -94,10 +94,10 @@ public final class BpftraceBackend implements TraceBackend {
     public String verify() throws BackendUnavailableException {
         checkAvailable();
         long t0 = System.nanoTime();
-        RunningTrace t = launch(INERT_PID, false, false, false, EventSink.DISCARD);
+        Running t = launch(INERT_PID, false, false, false, EventSink.DISCARD);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
-                String why = t.failure();
+                String why = t.errors();
                 throw new BackendUnavailableException("bpftrace " + dialect().version() + " cannot run sockwatch's "
                         + "probe here" + (why != null ? ": " + why : ""), fixFor(why));
             }
@@ -182,7 +182,7 @@ public final class BpftraceBackend implements TraceBackend {
         return launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), sink);
     }
 
-    private RunningTrace launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink)
+    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink)
             throws BackendUnavailableException {
         ProbeDialect dialect = dialect();
         List<String> argv = new java.util.ArrayList<>();
@@ -277,8 +277,14 @@ public final class BpftraceBackend implements TraceBackend {
             return process.waitFor();
         }
 
+        /** bpftrace's errors; before it armed, also what to do instead (the user sees this one line). */
         @Override
         public String failure() {
+            String errors = errors();
+            return errors == null || armed.getCount() == 0 ? errors : errors + " (" + fixFor(errors) + ")";
+        }
+
+        String errors() {
             List<String> lines = process.stderrTail().stream()
                     .filter(l -> !l.contains(MEMLOCK_NOISE) && !l.isBlank()).toList();
             // bpftrace echoes the offending source line and underlines it; the errors themselves say enough
