@@ -304,13 +304,17 @@ public final class BpftraceBackend implements TraceBackend {
                 process.stop(STOP_LIMIT);
                 return;
             }
-            process.signalStop();
-            boolean done;
+            // Signalled again each second: bpftrace 0.17 can miss one that lands just before it waits for events,
+            // and then sleeps until the next event, which an idle probe may never see (doctor's sees none).
+            boolean done = false;
+            long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
             try {
-                done = process.awaitWhileAlive(ended, STOP_LIMIT, () -> false);
+                while (!done && process.isAlive() && System.nanoTime() < deadline) {
+                    process.signalStop();
+                    done = process.awaitWhileAlive(ended, Duration.ofSeconds(1), () -> false);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                done = false;
             }
             process.stop(Duration.ofSeconds(2));
             if (!done && ended.getCount() != 0) {
