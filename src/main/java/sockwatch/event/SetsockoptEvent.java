@@ -19,13 +19,21 @@ import java.util.HexFormat;
  * @param ret         the syscall's return value: 0, or -errno on failure
  * @param backend     which probe saw it ("bpftrace", "strace", "stap")
  * @param socket      what the fd was at that moment, {@link SocketContext#UNKNOWN} if the backend cannot tell
+ * @param path        how the call reached the kernel: 64-bit or 32-bit syscall, or io_uring
  */
 public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
-                              int optlen, byte[] value, long ret, String backend, SocketContext socket) {
+                              int optlen, byte[] value, long ret, String backend, SocketContext socket,
+                              CallPath path) {
 
     public SetsockoptEvent {
         comm = comm.clone();
         value = value.clone();
+    }
+
+    /** A 64-bit syscall's call. */
+    public SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
+                           int optlen, byte[] value, long ret, String backend, SocketContext socket) {
+        this(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend, socket, CallPath.SYSCALL);
     }
 
     /** An event whose socket the backend could not see (it may be resolved later, see withSocket). */
@@ -36,7 +44,12 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
 
     public SetsockoptEvent withSocket(SocketContext context) {
         return new SetsockoptEvent(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend,
-                context);
+                context, path);
+    }
+
+    public SetsockoptEvent withPath(CallPath how) {
+        return new SetsockoptEvent(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend,
+                socket, how);
     }
 
     @Override
@@ -72,7 +85,7 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
         return o instanceof SetsockoptEvent e && wallNanos == e.wallNanos && pid == e.pid && tid == e.tid
                 && fd == e.fd && level == e.level && optname == e.optname && optlen == e.optlen && ret == e.ret
                 && Arrays.equals(comm, e.comm) && Arrays.equals(value, e.value) && backend.equals(e.backend)
-                && socket.equals(e.socket);
+                && socket.equals(e.socket) && path == e.path;
     }
 
     @Override
@@ -84,6 +97,6 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
     public String toString() {
         return "SetsockoptEvent[pid=" + pid + ", tid=" + tid + ", fd=" + fd + ", level=" + level + ", optname="
                 + optname + ", optlen=" + optlen + ", value=" + rawHex() + ", ret=" + ret + ", backend=" + backend
-                + ", socket=" + socket + "]";
+                + ", socket=" + socket + ", path=" + path + "]";
     }
 }

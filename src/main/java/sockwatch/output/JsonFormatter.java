@@ -105,17 +105,24 @@ public final class JsonFormatter implements EventFormatter {
         return f;
     }
 
-    /** {@code , "errno": "ENOENT", "ok": false, "backend": "bpftrace"}}: the end of the line. */
+    /**
+     * {@code , "errno": "ENOENT", "ok": false, "backend": "bpftrace", "via": "syscall", "abi": "64-bit"}}: the end of
+     * the line.
+     */
     private String resultFragment(EventView v) {
         var e = v.event();
         String errno = e.ok() ? null : v.errnoName();
-        long key = e.ok() ? 0 : e.ret();   // a failure's ret is its -errno
+        long key = (e.ok() ? 0 : e.ret()) << 3 | e.path().ordinal();   // a failure's ret is its -errno
         String f = results.get(key, errno, e.backend());
         if (f == null) {
             StringBuilder b = new StringBuilder(", \"errno\": ");
             stringOrNull(b, errno);
             b.append(", \"ok\": ").append(e.ok()).append(", \"backend\": ");
             Json.string(b, e.backend());
+            b.append(", \"via\": ");
+            Json.string(b, e.path().via());
+            b.append(", \"abi\": ");
+            Json.string(b, e.path().abi());
             f = results.put(key, errno, e.backend(), b.append('}').toString());
         }
         return f;

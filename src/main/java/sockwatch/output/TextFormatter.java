@@ -34,6 +34,9 @@ public final class TextFormatter implements EventFormatter {
         }
         out.append(" on fd ").append(e.fd());
         SocketText.appendTo(out, e.socket());
+        if (e.path().note() != null) {
+            out.append(" [").append(e.path().note()).append(']');
+        }
         out.append(" ... ");
         if (e.ok()) {
             out.append("success");

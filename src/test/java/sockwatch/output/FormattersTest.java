@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import sockwatch.decode.OptionTable;
+import sockwatch.event.CallPath;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 import sockwatch.probe.bpftrace.BpftraceLineParser;
@@ -84,7 +85,7 @@ class FormattersTest {
         JsonObject o = obj(event("python3", 1, 13, le(1, 5), 0));
         assertEquals(List.of("ts", "pid", "tid", "comm", "fd", "family", "proto", "state", "local", "remote",
                 "level", "level_num", "option", "optname", "value", "raw", "optlen", "truncated", "ret", "errno", "ok",
-                "backend"), List.copyOf(o.keySet()));
+                "backend", "via", "abi"), List.copyOf(o.keySet()));
         assertEquals("2025-11-25T17:31:51.123456789Z", o.get("ts").getAsString());
         assertEquals(4242, o.get("pid").getAsInt());
         assertEquals("python3", o.get("comm").getAsString());
@@ -100,6 +101,23 @@ class FormattersTest {
         assertTrue(o.get("errno").isJsonNull());
         assertTrue(o.get("ok").getAsBoolean());
         assertEquals("bpftrace", o.get("backend").getAsString());
+        assertEquals("syscall", o.get("via").getAsString());
+        assertEquals("64-bit", o.get("abi").getAsString());
+    }
+
+    @Test
+    void theCallPathIsShownWhenItIsNotThe64BitSyscall() {
+        SetsockoptEvent e = new SetsockoptEvent(0, 10, 10, "a".getBytes(), 3, 6, 1, 4, le(1), 0, "bpftrace");
+        assertFalse(line(e).contains("["), line(e));
+        assertTrue(line(e.withPath(CallPath.IO_URING)).contains(" [via io_uring] ... success"),
+                line(e.withPath(CallPath.IO_URING)));
+        assertTrue(line(e.withPath(CallPath.SOCKETCALL_32)).contains(" [32-bit, socketcall] ... "));
+        JsonObject o = obj(e.withPath(CallPath.IO_URING));
+        assertEquals("io_uring", o.get("via").getAsString());
+        assertEquals("64-bit", o.get("abi").getAsString());
+        JsonObject c = obj(e.withPath(CallPath.SYSCALL_32));
+        assertEquals("syscall", c.get("via").getAsString());
+        assertEquals("32-bit", c.get("abi").getAsString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package sockwatch.probe.bpftrace;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import sockwatch.event.CallPath;
 import sockwatch.event.EventSink;
 import sockwatch.event.RepeatCount;
 import sockwatch.decode.Endpoints;
@@ -104,7 +105,9 @@ public final class BpftraceLineParser {
      * {@code SW2 <ktime> <pid> <tid> <fd> <level> <optname> <optlen> <ret> <comm word 0> <comm word 1> <n> <k>
      * <k value words> <16 numbers>}: the process name as two little-endian words, the first n value bytes as k
      * little-endian words (word i: bytes 8i..8i+7; a last partial word: the 8 bytes ending at n; under 8 bytes: the
-     * low n bytes of word 0). Returns null when the line does not have exactly that shape.
+     * low n bytes of word 0). An optional last number is the call's path ({@link CallPath#code()}: 2 and 3 for a
+     * 32-bit program's syscall and socketcall, 4 for io_uring); without it the call was the 64-bit syscall.
+     * Returns null when the line does not have exactly that shape.
      */
     private SetsockoptEvent toEvent(String line) {
         NumberCursor s = new NumberCursor(line, EVENT_PREFIX.length());
@@ -141,14 +144,18 @@ public final class BpftraceLineParser {
         for (int i = 0; i < 16; i++) {
             f[i] = s.spaceLong();
         }
+        CallPath path = CallPath.SYSCALL;
         if (!s.atEnd()) {
-            return null;
+            path = CallPath.ofCode(s.spaceLong());
+            if (path == null || !s.atEnd()) {
+                return null;
+            }
         }
         if (value.length > Math.max(optlen, 0)) {
             value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));
         }
         return new SetsockoptEvent(ktime + wallMinusMonotonicNanos, pid, tid, comm(comm0, comm1), fd, level, optname,
-                optlen, value, ret, BACKEND, socket(f));
+                optlen, value, ret, BACKEND, socket(f), path);
     }
 
     /** The low {@code count} bytes of w, little-endian, at {@code at}. */

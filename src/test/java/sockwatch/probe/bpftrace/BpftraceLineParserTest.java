@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import sockwatch.event.CallPath;
 import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
@@ -47,6 +48,20 @@ class BpftraceLineParserTest {
         assertEquals(0, nodelay.ret());
         assertEquals("bpftrace", nodelay.backend());
         assertEquals(7516244486913L + 1_000_000_000L, nodelay.wallNanos());
+    }
+
+    @Test
+    void aLastNumberNamesTheCallPath() {
+        String base = "SW2 1 7 7 3 6 1 4 0 0 0 4 1 1 2 1 6 1 0 0 0 0 0 0 0 0 0 0 0 0";
+        parser.accept(base, sink);
+        parser.accept(base + " 2", sink);
+        parser.accept(base + " 3", sink);
+        parser.accept(base + " 4", sink);
+        parser.accept(base + " 9", sink);     // no such path: malformed, not guessed
+        parser.accept(base + " 4 4", sink);
+        assertEquals(List.of(CallPath.SYSCALL, CallPath.SYSCALL_32, CallPath.SOCKETCALL_32, CallPath.IO_URING),
+                sink.events.stream().map(SetsockoptEvent::path).toList());
+        assertEquals(2, sink.malformed.size());
     }
 
     @Test
