@@ -366,11 +366,17 @@ class CompatMatrixTest {
                         fail(doctorSaid() + ", so -p must arm\n" + r.describe());
                     }
                     assertTrue(verdict().available(), doctorSaid() + ", but -p armed: " + watching);
+                    long armed = System.nanoTime();
                     target.send("go");
                     target.awaitStdout("set", 30);
                     target.send("exit");
                     assertTrue(target.process.waitFor(30, TimeUnit.SECONDS), "the watched program ended");
+                    long exited = System.nanoTime();
                     Result r = sw.finish(60);
+                    System.out.printf("compat %s: -p armed after %.1f s; the PID exited %.1f s later; sockwatch ended"
+                            + " %.1f s after that%s%n", suite.name(), (armed - sw.t0) / 1e9, (exited - armed) / 1e9,
+                            (System.nanoTime() - exited) / 1e9, System.nanoTime() - exited > 10e9
+                                    ? "; its stderr:\n" + r.stderr() : "");
                     assertEquals(0, r.exit(), "-p ends by itself, 0, when its PID exits\n" + r.describe());
                     assertTrue(r.stderr().contains("sockwatch: PID " + pid + " has exited"), r.describe());
                     assertThreeOptions(jsonEvents(r), pid, r);
@@ -421,6 +427,7 @@ class CompatMatrixTest {
                 int fd = Integer.parseInt(ready[2]);
                 Result r = sockwatch(120, "snapshot", "-p", Long.toString(pid), "--json");
                 assertEquals(0, r.exit(), "snapshot needs no bpftrace: it must work on every suite\n" + r.describe());
+                assertEquals("", r.stderr(), "nothing on stderr (no JNA or JDK warning)\n" + r.describe());
                 List<JsonObject> sockets = jsonLines(r);
                 assertEquals(1, sockets.size(), "python3 holds one socket\n" + r.describe());
                 JsonObject s = sockets.get(0);
@@ -502,7 +509,9 @@ class CompatMatrixTest {
 
         /** The chroot's own java, on this build's class path (bound into the chroot at the same paths). */
         private List<String> sockwatchCommand(String... args) {
-            List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
+            // the JVM options of scripts/sockwatch.java's //JAVA_OPTIONS that matter here (JNA on JDK 24+: no warning)
+            List<String> cmd = new ArrayList<>(List.of("java", "--enable-native-access=ALL-UNNAMED",
+                    "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
                     String.join(File.pathSeparator, classPath()), "sockwatch.cli.Main"));
             cmd.addAll(List.of(args));
             return chrootCommand(cmd.toArray(String[]::new));
@@ -608,7 +617,7 @@ class CompatMatrixTest {
     static final class Running implements AutoCloseable {
         final List<String> command;
         final Process process;
-        private final long t0 = System.nanoTime();
+        final long t0 = System.nanoTime();
         private final Stream2 out;
         private final Stream2 err;
 

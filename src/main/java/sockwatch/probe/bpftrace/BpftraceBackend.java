@@ -113,9 +113,8 @@ public final class BpftraceBackend implements TraceBackend {
     static String fixFor(String failure) {
         String instead = "use --backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`";
         if (failure != null && blindToBtf(failure)) {
-            return "this kernel has BTF, but this bpftrace could not read it (its libbpf is older than the kernel's "
-                    + "BTF format) and so looked for kernel headers instead; bpftrace " + CHECKED_NEWER
-                    + " or newer reads it; or " + instead;
+            return "this kernel has BTF, but this bpftrace found no kernel types in it and looked for kernel "
+                    + "headers instead; bpftrace " + CHECKED_NEWER + " or newer reads them from BTF; or " + instead;
         }
         return "a newer bpftrace (" + CHECKED_NEWER + " or later works), or " + instead;
     }
@@ -155,7 +154,7 @@ public final class BpftraceBackend implements TraceBackend {
         if (v.compareTo(ProbeDialect.OLDEST) < 0) {
             throw new BackendUnavailableException("bpftrace " + v + " is too old for sockwatch's probe, which "
                     + "needs bpftrace " + ProbeDialect.OLDEST.major() + "." + ProbeDialect.OLDEST.minor()
-                    + " or newer", "install a newer bpftrace (" + CHECKED_NEWER + " or later works), or use "
+                    + " or newer (" + ProbeDialect.CHECKED + " are tested)", "install a newer bpftrace, or use "
                     + "--backend strace (for -p PID or -- COMMAND) or `sockwatch snapshot -p PID`");
         }
         d = new ProbeDialect(v);
@@ -305,13 +304,17 @@ public final class BpftraceBackend implements TraceBackend {
                 process.stop(STOP_LIMIT);
                 return;
             }
-            process.signalStop();
-            boolean done;
+            // Signalled again each second: bpftrace 0.17 can miss one that lands just before it waits for events,
+            // and then sleeps until the next event, which an idle probe may never see (doctor's sees none).
+            boolean done = false;
+            long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
             try {
-                done = process.awaitWhileAlive(ended, STOP_LIMIT, () -> false);
+                while (!done && process.isAlive() && System.nanoTime() < deadline) {
+                    process.signalStop();
+                    done = process.awaitWhileAlive(ended, Duration.ofSeconds(1), () -> false);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                done = false;
             }
             process.stop(Duration.ofSeconds(2));
             if (!done && ended.getCount() != 0) {

@@ -1,6 +1,5 @@
 package sockwatch.probe.bpftrace;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +12,17 @@ import java.util.regex.Pattern;
  * What setsockopt.bt must say differently for one bpftrace version: one probe source, a few named differences.
  * The file as shipped is bpftrace 0.17's text (Debian 12), and runs by hand there. A line that ends in
  * {@code //@ NAME} is kept only where the version has feature NAME; a line {@code //@ !NAME TEXT} becomes TEXT
- * only where it lacks it. Where a version has no address-space casts, kptr()/uptr() are dropped (a plain
- * dereference there reads kernel and user memory alike). The rest (flags, tunables' names, debugfs) is here.
- * Boundaries come from bpftrace's changelog; 0.11.3, 0.17.0 and 0.23.2 are run in CI (compat/suites).
+ * only where it lacks it. The rest (tunables' names, debugfs) is here. Boundaries come from bpftrace's
+ * changelog; 0.11.3 (refused), 0.17.0 and 0.23.2 are run in CI (compat/suites, stap/vm).
  */
 public final class ProbeDialect {
-    /** The oldest bpftrace the probe is written for: tuples, which @call and @last hold, came in 0.11. */
-    public static final BpftraceVersion OLDEST = BpftraceVersion.of(0, 11, 0);
+    /**
+     * The oldest bpftrace the probe is written for: 0.12 brought kptr()/uptr() and printf formats over 64 bytes.
+     * 0.11.3 (Debian 11) fails on both, and on a 5.10 kernel also without kernel headers (stap/vm's bullseye).
+     */
+    public static final BpftraceVersion OLDEST = BpftraceVersion.of(0, 12, 0);
+    /** The versions CI runs the probe on and sees it work (compat/suites, stap/vm). */
+    public static final String CHECKED = "0.17 and 0.23";
 
     /** A difference between bpftrace versions that the probe or its command line follows. */
     public enum Feature {
@@ -33,13 +36,6 @@ public final class ProbeDialect {
                 return v.atLeast(0, 12) && !v.atLeast(0, 19);
             }
         },
-        /** kptr() and uptr(), and the --no-warnings flag (both 0.12). */
-        ADDRSPACE("addrspace") {
-            @Override
-            boolean in(BpftraceVersion v) {
-                return v.atLeast(0, 12);
-            }
-        },
         /** Tunables by their standard names, BPFTRACE_MAX_MAP_KEYS (0.20; the old ones warn from then on). */
         STANDARD_TUNABLES("standard-tunables") {
             @Override
@@ -47,7 +43,8 @@ public final class ProbeDialect {
                 return v.atLeast(0, 20);
             }
         },
-        /** Finds tracepoints in tracefs at /sys/kernel/tracing (0.17 does; 0.11 looks in debugfs only). */
+        /** Finds tracepoints in tracefs at /sys/kernel/tracing (0.17 does; 0.11 looks in debugfs only, and so
+         * may the versions between, which are not run here: debugfs is mounted for them). */
         TRACEFS("tracefs") {
             @Override
             boolean in(BpftraceVersion v) {
@@ -106,8 +103,7 @@ public final class ProbeDialect {
             }
         }
         out.setLength(out.length() - 1);
-        String text = out.toString();
-        return has(Feature.ADDRSPACE) ? text : text.replace("kptr(", "(").replace("uptr(", "(");
+        return out.toString();
     }
 
     private static Feature feature(String tag) {
@@ -119,13 +115,9 @@ public final class ProbeDialect {
         throw new IllegalStateException("setsockopt.bt names an unknown dialect feature: " + tag);
     }
 
-    /** Flags before the program: no compile-time warnings (the probe's own are known and harmless). */
+    /** Flags before the program: no compile-time warnings (the probe's own are known and harmless; 0.12+). */
     public List<String> flags() {
-        List<String> f = new ArrayList<>(List.of("-B", "line"));
-        if (has(Feature.ADDRSPACE)) {
-            f.add("--no-warnings");
-        }
-        return f;
+        return List.of("-B", "line", "--no-warnings");
     }
 
     /** The environment that tunes bpftrace, by the names this version reads. */

@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probe's per-version differences, on the text itself: the versions CI runs (compat/suites: 0.11.3, 0.17.0,
- * 0.23.2) and the changelog's boundaries between them. Whether each text really runs is CompatMatrixTest's job.
+ * The probe's per-version differences, on the text itself: the versions CI runs (compat/suites: 0.17.0, 0.23.2;
+ * 0.11.3 is refused) and the changelog's boundaries between them. Whether each text really runs is CompatMatrixTest's job.
  */
 class ProbeDialectTest {
     private static final String PROBE = BpftraceBackend.script();
@@ -31,7 +31,6 @@ class ProbeDialectTest {
         assertEquals(Optional.empty(), BpftraceVersion.parse("bpftrace: unknown option"));
         assertEquals(Optional.empty(), BpftraceVersion.parse(""));
         assertTrue(BpftraceVersion.of(0, 9, 4).compareTo(ProbeDialect.OLDEST) < 0);
-        assertTrue(BpftraceVersion.of(0, 11, 3).compareTo(ProbeDialect.OLDEST) >= 0);
     }
 
     @Test
@@ -55,18 +54,15 @@ class ProbeDialectTest {
     }
 
     @Test
-    void before012ThereAreNoAddressSpaceCasts() {
-        String s = source(0, 11, 3);
-        assertFalse(s.contains("kptr("));
-        assertFalse(s.contains("uptr("));
-        assertFalse(s.contains("(uint64)args;"), "kptr() reads the record by offset: named fields instead");
-        assertTrue(s.contains("*(uint64 *)($c.3 + 8)"), "a plain dereference reads user memory there");
-        assertTrue(source(0, 12, 0).contains("uptr("));
+    void bpftrace011IsBelowTheOldestThatCanRunTheProbe() {
+        // no kptr()/uptr(), printf formats over 64 bytes refused (seen in stap/vm's bullseye guest)
+        assertTrue(BpftraceVersion.of(0, 11, 3).compareTo(ProbeDialect.OLDEST) < 0);
+        assertTrue(BpftraceVersion.of(0, 12, 0).compareTo(ProbeDialect.OLDEST) >= 0);
     }
 
     @Test
     void everyTagIsResolvedAndTheRestIsUntouched() {
-        for (String s : List.of(source(0, 11, 3), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
+        for (String s : List.of(source(0, 12, 0), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
             assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z-]+").matcher(s).find(), "a tag was left in the text");
             assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z-]+.*")).count(),
                     s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1),
@@ -87,13 +83,11 @@ class ProbeDialectTest {
         assertFalse(std.containsKey("BPFTRACE_STRLEN"), "deprecated in 0.20, and the probe prints no strings");
         assertFalse(new ProbeDialect(BpftraceVersion.of(0, 23, 2)).environment(null).containsKey("BPFTRACE_MAX_MAP_KEYS"));
         assertTrue(new ProbeDialect(BpftraceVersion.of(0, 17, 0)).flags().contains("--no-warnings"));
-        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 11, 3)).flags().contains("--no-warnings"),
-                "0.11 has no such flag");
     }
 
     @Test
     void onlyOldBpftraceNeedsDebugfs() {
-        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 11, 3)).has(ProbeDialect.Feature.TRACEFS));
+        assertFalse(new ProbeDialect(BpftraceVersion.of(0, 16, 0)).has(ProbeDialect.Feature.TRACEFS));
         assertTrue(new ProbeDialect(BpftraceVersion.of(0, 17, 0)).has(ProbeDialect.Feature.TRACEFS));
     }
 
@@ -101,7 +95,7 @@ class ProbeDialectTest {
     void aBpftraceBlindToTheKernelsBtfIsToldSo() {
         String fix = BpftraceBackend.fixFor("bpftrace 0.11.3: /bpftrace/include/clang_workarounds.h:14:10: fatal error: "
                 + "'linux/types.h' file not found");
-        assertTrue(fix.contains("could not read it"), fix);
+        assertTrue(fix.contains("found no kernel types"), fix);
         assertTrue(fix.contains("--backend strace"), fix);
         assertTrue(BpftraceBackend.fixFor("bpftrace 0.16.0: ERROR: something else").startsWith("a newer bpftrace"));
     }
