@@ -59,6 +59,11 @@ public final class ProbeDialect {
         }
 
         abstract boolean in(BpftraceVersion v);
+
+        /** An optional part of the probe, switched on per run ({@link #with}), never by the version alone. */
+        boolean optional() {
+            return false;
+        }
     }
 
     private static final Pattern KEPT_IF = Pattern.compile("^(.*?)\\s*//@ ([a-z-]+)\\s*$");
@@ -74,6 +79,23 @@ public final class ProbeDialect {
                 features.add(f);
             }
         }
+    }
+
+    private ProbeDialect(BpftraceVersion version, Set<Feature> features) {
+        this.version = version;
+        this.features.addAll(features);
+    }
+
+    /** This dialect with optional parts of the probe switched on for one run (what this kernel and request need). */
+    public ProbeDialect with(Set<Feature> optional) {
+        for (Feature f : optional) {
+            if (!f.optional()) {
+                throw new IllegalArgumentException(f + " follows the bpftrace version, it is not optional");
+            }
+        }
+        Set<Feature> all = EnumSet.copyOf(features);
+        all.addAll(optional);
+        return new ProbeDialect(version, all);
     }
 
     public BpftraceVersion version() {
