@@ -39,6 +39,8 @@ public final class EventPrinter implements EventSink {
     private final StringBuilder pending = new StringBuilder();
     private boolean batching;
     private static final int PENDING_MAX = 1 << 16;
+    private volatile WatchedProcesses tree;
+    private final java.util.concurrent.atomic.AtomicLong unfollowed = new java.util.concurrent.atomic.AtomicLong();
 
     private record RepeatKey(int pid, int fd, int level, int optname) {
     }
@@ -187,5 +189,39 @@ public final class EventPrinter implements EventSink {
 
     public Summary summary() {
         return summary;
+    }
+
+    /** The processes the watch waits for: the backend's fork and exit reports keep it up to date. */
+    public void watching(WatchedProcesses tree) {
+        this.tree = tree;
+    }
+
+    /** Tasks forked by watched processes that the probe had no room to follow. */
+    public long unfollowed() {
+        return unfollowed.get();
+    }
+
+    @Override
+    public void processForked(int pid) {
+        WatchedProcesses t = tree;
+        if (t != null) {
+            t.forked(pid);
+        }
+    }
+
+    @Override
+    public void processExited(int pid) {
+        WatchedProcesses t = tree;
+        if (t != null) {
+            t.exited(pid);
+        }
+    }
+
+    @Override
+    public void processUnfollowed(int pid) {
+        if (unfollowed.getAndIncrement() == 0) {
+            err.println("sockwatch: PID " + pid + ", forked by a watched process, cannot be followed: the probe's"
+                    + " table of watched tasks is full; its calls (and those of any more such) will be missing");
+        }
     }
 }

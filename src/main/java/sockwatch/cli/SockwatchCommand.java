@@ -46,19 +46,25 @@ import sockwatch.sys.Processes;
                 "  sockwatch self-check                  # prove the probe works here, against our Java test app",
                 "  sockwatch doctor                      # which backends can run here, and why not",
                 "  sockwatch                             # every setsockopt call on the system",
-                "  sockwatch -p 1234                     # only PID 1234 (repeat -p for more)",
+                "  sockwatch -p 1234                     # PID 1234 and its descendants, e.g. a server's workers",
+                "  sockwatch -p 1234 --no-children       # PID 1234 alone (repeat -p for more)",
                 "  sockwatch -c nginx -c java            # only processes named nginx or java",
                 "  sockwatch -o TCP_NODELAY -o SO_KEEPALIVE   # only these options",
                 "  sockwatch --level SOL_TCP --duration 30    # TCP-level options, for 30 seconds",
                 "  sockwatch --tcp -c java               # calls on TCP sockets of java processes",
                 "  sockwatch --changes-only -p 1234      # a busy server: only changes, repeats counted in the kernel",
                 "  sockwatch --json -- curl -s http://127.0.0.1:8080/   # launch curl, JSON lines",
-                "  sockwatch -- python3 app.py           # launch a program and watch it and its children"})
+                "  sockwatch -- python3 app.py           # launch a program and watch it and its children",
+                "  sockwatch --duration 60 -- nginx      # a daemon: watched after its parent exits, for 60 s"})
 public final class SockwatchCommand implements Callable<Integer> {
     private static final int BANNER_COMMAND_MAX = 100;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process (repeatable); ends when all have exited")
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process and its descendants"
+            + " (those alive now and those forked later; repeatable); ends when all have exited")
     List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--no-children", description = "with -p: watch the given processes alone, not their descendants")
+    boolean noChildren;
 
     @Option(names = {"-c", "--comm"}, paramLabel = "NAME", description = "watch processes with this name (repeatable)")
     List<String> comms = new ArrayList<>();
@@ -112,6 +118,10 @@ public final class SockwatchCommand implements Callable<Integer> {
         if (!command.isEmpty() && !pids.isEmpty()) {
             throw new UserException(ExitCodes.USAGE, "give either -p PID or a COMMAND to launch, not both");
         }
+        if (noChildren && pids.isEmpty()) {
+            throw new UserException(ExitCodes.USAGE, "--no-children goes with -p PID (a launched COMMAND is always"
+                    + " watched with its children)");
+        }
         for (int pid : pids) {
             if (!Processes.exists(pid)) {
                 throw new UserException(ExitCodes.USAGE, "no process with PID " + pid);
@@ -122,7 +132,9 @@ public final class SockwatchCommand implements Callable<Integer> {
                         + " never calls setsockopt");
             }
         }
-        // -p: the watch ends when all of them have exited (taken now, before arming, so a recycled PID cannot fool it)
+        // -p: the watch ends when all of them have exited (taken now, before arming, so a recycled PID cannot fool
+        // it); their descendants join once the probe is armed, and what they fork as the backend reports it
+        boolean children = !pids.isEmpty() && !noChildren;
         WatchedProcesses watched = pids.isEmpty() ? null : WatchedProcesses.of(pids);
         LaunchedCommand launched = null;
         if (!command.isEmpty()) {
@@ -132,8 +144,11 @@ public final class SockwatchCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.USAGE, e.getMessage());
             }
         }
+        if (launched != null) {
+            watched = WatchedProcesses.of(List.of(launched.pid()));
+        }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
-                : new TraceRequest(pids, false)).tcpOnly(tcpOnly).changesOnly(changesOnly);
+                : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly);
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {
@@ -153,15 +168,21 @@ public final class SockwatchCommand implements Callable<Integer> {
 
         PrintStream out = Console.stdout();
         PrintStream err = System.err;
-        EventPrinter printer = new EventPrinter(EventFilter.of(new LinkedHashSet<>(pids), comms, wanted, wantedLevels,
-                tcpOnly),
+        // the backends narrow to the watched processes; --no-children is checked again here (strace follows forks)
+        EventPrinter printer = new EventPrinter(EventFilter.of(noChildren ? new LinkedHashSet<>(pids) : Set.of(),
+                comms, wanted, wantedLevels, tcpOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
         });
         if (changesOnly) {
             printer.changesOnly();
         }
+        if (watched != null && (children || launched != null)) {
+            printer.watching(watched);
+        }
 
         Session session = new Session(printer, err, noSummary);
+        WatchedProcesses tree = watched;
+        session.blindSpots(() -> blindSpots(tree, printer));
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
         try {
@@ -176,28 +197,55 @@ public final class SockwatchCommand implements Callable<Integer> {
             session.finishQuietly();
             throw new UserException(ExitCodes.UNAVAILABLE, e.getMessage());
         }
-        err.println(banner(choice, launched));
+        if (children) {
+            for (long d : sockwatch.sys.ProcessTree.descendants(pids)) {
+                watched.add(d);
+            }
+        }
+        err.println(banner(choice, launched, children ? watched.alive().size() - pids.size() : -1));
         if (launched != null) {
             launched.go();
         }
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
         int exit = ExitCodes.OK;
+        // the backend knows the tree (bpftrace reports forks), or ends by itself once it is gone (strace)
+        boolean treeKnown = trace.reportsForks();
+        boolean commandExited = false;
+        long commandExitNanos = 0;
         while (true) {
-            if (launched != null && launched.waitFor(100)) {
+            if (launched != null && !commandExited && launched.waitFor(100)) {
                 exit = launched.waitFor();
+                commandExited = true;
+                commandExitNanos = System.nanoTime();
                 trace.drainAfterRootExit(Duration.ofSeconds(2));
-                break;
+                List<Long> rest = treeKnown ? watched.alive() : List.of();
+                if (treeKnown ? rest.isEmpty() : !trace.isAlive()) {
+                    break;
+                }
+                err.println("sockwatch: `" + commandText(launched) + "` exited with status " + exit + ", but "
+                        + (treeKnown ? rest.size() + (rest.size() == 1 ? " process" : " processes") + " it started"
+                        + " (PID " + pidList(rest) + ") live on" : "processes it started live on (strace still"
+                        + " traces them)") + ": still watching" + (treeKnown ? " them" : "") + " until they exit"
+                        + (duration != null ? ", for at most " + duration + " s in all" : "") + ", or Ctrl-C");
+            } else if (launched != null && commandExited) {
+                Thread.sleep(100);
+                if (treeKnown && watched.allExited()) {
+                    Thread.sleep(200);
+                    err.println("sockwatch: the last process the command started has exited, "
+                            + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - commandExitNanos)
+                            / 1e9) + " s after the command");
+                    break;
+                }
             } else if (launched == null) {
                 Thread.sleep(100);
-                if (watched != null && watched.allExited()) {
+                if (watched != null && (!children || treeKnown) && watched.allExited()) {
                     // One PID: its exit marker follows its last call (bpftrace, stap); several: let buffers drain.
-                    if (pids.size() == 1) {
+                    if (pids.size() == 1 && !children) {
                         trace.drainAfterRootExit(Duration.ofSeconds(2));
                     } else {
                         Thread.sleep(200);
                     }
-                    err.println("sockwatch: " + (pids.size() == 1 ? "PID " + pids.get(0) + " has"
-                            : "every watched process has") + " exited");
+                    err.println(allExitedMessage(children));
                     break;
                 }
             }
@@ -207,6 +255,10 @@ public final class SockwatchCommand implements Callable<Integer> {
             if (!trace.isAlive()) {
                 // Ended by itself with nothing left to watch, or stopped by the Ctrl-C/SIGTERM hook: not a failure.
                 if (trace.watchedProcessesGone() || session.isFinished()) {
+                    if (watched != null && trace.watchedProcessesGone() && !session.isFinished()) {
+                        err.println(launched != null ? "sockwatch: every process the command started has exited"
+                                : allExitedMessage(children));
+                    }
                     break;
                 }
                 String why = trace.failure();
@@ -242,25 +294,55 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
     }
 
-    private String banner(BackendChooser.Choice choice, LaunchedCommand launched) {
+    private static String commandText(LaunchedCommand launched) {
+        String cmd = Printable.of(String.join(" ", launched.argv()).getBytes(StandardCharsets.UTF_8));
+        return cmd.length() > BANNER_COMMAND_MAX ? cmd.substring(0, BANNER_COMMAND_MAX) + "..." : cmd;
+    }
+
+    private String allExitedMessage(boolean children) {
+        return "sockwatch: " + (pids.size() == 1 ? "PID " + pids.get(0) + " has exited"
+                + (children ? ", and so has every process below it" : "") : "every watched process has exited");
+    }
+
+    private static String pidList(List<Long> pids) {
+        List<String> shown = pids.stream().limit(8).map(String::valueOf).toList();
+        return String.join(", ", shown) + (pids.size() > shown.size() ? ", ..." : "");
+    }
+
+    /** What the summary must add about what this watch could not see. */
+    private List<String> blindSpots(WatchedProcesses tree, EventPrinter printer) {
+        List<String> spots = new ArrayList<>();
+        if (noChildren) {
+            long kids = sockwatch.sys.ProcessTree.descendants(pids).size();
+            spots.add("descendants of the watched PIDs (--no-children)" + (kids > 0 ? ": " + kids + " now" : ""));
+        }
+        if (printer.unfollowed() > 0) {
+            spots.add(printer.unfollowed() + " tasks forked by watched processes, for which the probe's table had"
+                    + " no room");
+        }
+        return spots;
+    }
+
+    private String banner(BackendChooser.Choice choice, LaunchedCommand launched, int descendantsAtStart) {
         String who;
         if (launched != null) {
-            String cmd = Printable.of(String.join(" ", launched.argv()).getBytes(StandardCharsets.UTF_8));
-            who = "`" + (cmd.length() > BANNER_COMMAND_MAX ? cmd.substring(0, BANNER_COMMAND_MAX) + "..." : cmd)
-                    + "` (PID " + launched.pid() + ") and its children";
+            who = "`" + commandText(launched) + "` (PID " + launched.pid() + ") and every process it starts";
         } else if (!pids.isEmpty()) {
             List<String> ps = new ArrayList<>();
             for (int pid : pids) {
                 ps.add(pid + " '" + Processes.comm(pid).map(Printable::of).orElse("?") + "'");
             }
-            who = "PID " + String.join(", ", ps);
+            who = "PID " + String.join(", ", ps) + (noChildren ? " alone (--no-children)"
+                    : " and " + (pids.size() == 1 ? "its" : "their") + " descendants (" + descendantsAtStart
+                    + (descendantsAtStart == 1 ? " process" : " processes") + " now, and what they fork)");
         } else if (!comms.isEmpty()) {
             who = "processes named " + String.join(", ", comms.stream()
                     .map(c -> "'" + Printable.of(c.getBytes(StandardCharsets.UTF_8)) + "'").toList());
         } else {
             who = "every process";
         }
-        String until = launched != null || !pids.isEmpty() ? "Ends when " + (pids.size() > 1 ? "they exit" : "it exits")
+        String until = launched != null || !pids.isEmpty() ? "Ends when " + (pids.size() > 1 ? "they have all exited"
+                : noChildren ? "it exits" : "it and its descendants have exited")
                 + (duration != null ? ", after " + duration + " s" : "") + ", or Ctrl-C."
                 : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
         return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
@@ -275,11 +357,16 @@ public final class SockwatchCommand implements Callable<Integer> {
         private final boolean noSummary;
         private RunningTrace trace;
         private boolean finished;
+        private java.util.function.Supplier<List<String>> blindSpots = List::of;
 
         Session(EventPrinter printer, PrintStream err, boolean noSummary) {
             this.printer = printer;
             this.err = err;
             this.noSummary = noSummary;
+        }
+
+        synchronized void blindSpots(java.util.function.Supplier<List<String>> spots) {
+            this.blindSpots = spots;
         }
 
         synchronized void attach(RunningTrace trace) {
@@ -292,6 +379,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             }
             finishQuietly();
             if (!noSummary) {
+                printer.summary().blindSpots(blindSpots.get());
                 err.print(printer.summary().render());
                 err.flush();
             }

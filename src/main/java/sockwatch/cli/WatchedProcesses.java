@@ -3,35 +3,66 @@ package sockwatch.cli;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import sockwatch.snapshot.ProcStat;
 
 /**
- * The processes given with -p, to tell when every one of them has exited: then nothing more can be seen (-p does
- * not follow children), so the watch ends as strace -p does. Taken before the probe is armed; ProcessHandle
- * compares start times, so a PID the kernel recycles later is never mistaken for the process. A zombie counts as
- * exited: it makes no more calls, and its parent may take long to reap it.
+ * The processes a watch waits for: the -p PIDs or the launched command, their descendants alive at the start,
+ * and what any of them forks later (the backend reports it). The watch ends when every one has exited. Taken as
+ * ProcessHandles, which compare start times, so a PID the kernel recycles later is never mistaken for the
+ * process. A zombie counts as exited: it makes no more calls, and its parent may take long to reap it (here PID 1
+ * never does). Fed from the backend's reader thread, asked from the main one.
  */
 final class WatchedProcesses {
-    private final List<ProcessHandle> handles;
+    private final Map<Long, ProcessHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Long, Boolean> forked = new ConcurrentHashMap<>();
 
-    private WatchedProcesses(List<ProcessHandle> handles) {
-        this.handles = handles;
+    static WatchedProcesses of(Collection<? extends Number> pids) {
+        WatchedProcesses w = new WatchedProcesses();
+        for (Number pid : pids) {
+            w.add(pid.longValue());
+        }
+        return w;
     }
 
-    static WatchedProcesses of(Collection<Integer> pids) {
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (int pid : pids) {
-            ProcessHandle.of(pid).ifPresent(handles::add); // already gone: nothing to wait for
-        }
-        return new WatchedProcesses(handles);
+    /** Watches one more process (or thread: it keeps its process alive anyway), if it is still there. */
+    void add(long pid) {
+        ProcessHandle.of(pid).ifPresent(h -> handles.putIfAbsent(pid, h)); // already gone: nothing to wait for
+    }
+
+    /** A process the backend saw being forked by a watched one. */
+    void forked(long pid) {
+        forked.put(pid, Boolean.TRUE);
+        add(pid);
+    }
+
+    /** The backend saw it exit. */
+    void exited(long pid) {
+        handles.remove(pid);
+    }
+
+    /** How many processes the backend reported forked by watched ones (threads included). */
+    int forkedCount() {
+        return forked.size();
     }
 
     boolean allExited() {
-        for (ProcessHandle h : handles) {
+        return alive().isEmpty();
+    }
+
+    /** The watched processes still running (zombies are not), oldest PIDs first. */
+    List<Long> alive() {
+        List<Long> out = new ArrayList<>();
+        for (Map.Entry<Long, ProcessHandle> e : handles.entrySet()) {
+            ProcessHandle h = e.getValue();
             if (h.isAlive() && !ProcStat.read(h.pid()).map(s -> s.state() == 'Z' || s.state() == 'X').orElse(true)) {
-                return false;
+                out.add(e.getKey());
+            } else {
+                handles.remove(e.getKey(), h);
             }
         }
-        return true;
+        out.sort(null);
+        return out;
     }
 }

@@ -44,4 +44,16 @@ public interface EventSink {
      */
     default void repeatsCounted(long total) {
     }
+
+    /** A watched process forked this task (a process or a thread): watched too, and waited for. */
+    default void processForked(int pid) {
+    }
+
+    /** A watched process has exited (its last thread): every call it made was delivered before this. */
+    default void processExited(int pid) {
+    }
+
+    /** A watched process forked this task, but the probe had no room to follow it: its calls will not be seen. */
+    default void processUnfollowed(int pid) {
+    }
 }

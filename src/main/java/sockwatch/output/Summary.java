@@ -23,6 +23,7 @@ public final class Summary {
     private long repeatsReported;
     private long repeatsCounted;
     private boolean repeatsComplete;
+    private List<String> blindSpots = List.of();
 
     /** Changes-only mode: the summary also accounts for the repeats the backend counted instead of showing. */
     public synchronized Summary changesOnly() {
@@ -81,6 +82,14 @@ public final class Summary {
         return lost;
     }
 
+    /**
+     * What this watch could not see (children it was told not to follow, tasks it had no room for, call paths its
+     * backend is blind to), said at the end so that a count, and above all "0 events", is never taken as complete.
+     */
+    public synchronized void blindSpots(List<String> spots) {
+        blindSpots = List.copyOf(spots);
+    }
+
     public synchronized String render() {
         StringBuilder out = new StringBuilder();
         out.append("Summary: ").append(events).append(events == 1 ? " event" : " events");
@@ -106,6 +115,13 @@ public final class Summary {
         out.append('\n');
         for (ProcessStats p : processes.values()) {
             p.render(out);
+        }
+        if (!blindSpots.isEmpty()) {
+            out.append(events == 0 && repeatsShown == 0 ? "Nothing was seen. What this watch could not see:\n"
+                    : "What this watch could not see:\n");
+            for (String spot : blindSpots) {
+                out.append("  - ").append(spot).append('\n');
+            }
         }
         return out.toString();
     }

@@ -25,6 +25,14 @@ public interface RunningTrace extends AutoCloseable {
         return false;
     }
 
+    /**
+     * True when the backend reports the watched tree's forks and exits to the sink (bpftrace): the caller then
+     * knows the tree. Otherwise (strace) the backend itself ends once every process it follows has exited.
+     */
+    default boolean reportsForks() {
+        return false;
+    }
+
     /** Waits for the backend to end by itself; returns its exit code. */
     int waitFor() throws InterruptedException;
 

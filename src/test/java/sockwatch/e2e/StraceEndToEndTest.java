@@ -102,8 +102,8 @@ class StraceEndToEndTest {
             assertTrue(events.size() >= 10, "saw " + events.size() + " calls in 3 s: " + r.stderr());
             assertTrue(events.stream().allMatch(e -> e.get("pid").getAsLong() == watched.pid()
                     && e.get("comm").getAsString().equals("python3")), r.stdout());
-            assertTrue(r.stderr().contains("Watching setsockopt calls of PID " + watched.pid() + " 'python3' with "
-                    + "strace"), r.stderr());
+            assertTrue(r.stderr().contains("Watching setsockopt calls of PID " + watched.pid() + " 'python3' and its "
+                    + "descendants (0 processes now, and what they fork) with strace"), r.stderr());
             assertTrue(watched.isAlive() && other.isAlive(), "watched programs are unharmed");
             assertEquals("0", ProcFs.tracerPid(watched.pid()), "and no longer traced");
         } finally {

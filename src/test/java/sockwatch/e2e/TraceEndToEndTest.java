@@ -292,7 +292,7 @@ class TraceEndToEndTest {
             assertTrue(sw.waitFor(10, TimeUnit.SECONDS), "sockwatch ended by itself after the watched PID exited");
             assertEquals(0, sw.exitValue(), err.join());
             assertTrue(err.join().contains("sockwatch: PID " + watched.pid() + " has exited"), err.join());
-            assertTrue(err.join().contains("Ends when it exits, or Ctrl-C."), err.join());
+            assertTrue(err.join().contains("Ends when it and its descendants have exited, or Ctrl-C."), err.join());
             List<JsonObject> events = jsonLines(String.join("\n", rest));
             JsonObject last = events.get(events.size() - 1);
             assertEquals("TCP_KEEPIDLE", last.get("option").getAsString(), "the last call is shown: " + last);

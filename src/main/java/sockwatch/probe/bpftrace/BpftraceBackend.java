@@ -94,7 +94,7 @@ public final class BpftraceBackend implements TraceBackend {
     public String verify() throws BackendUnavailableException {
         checkAvailable();
         long t0 = System.nanoTime();
-        Running t = launch(INERT_PID, false, false, false, EventSink.DISCARD);
+        Running t = launch(INERT_PID, false, false, false, EventSink.DISCARD, 0);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
@@ -176,26 +176,35 @@ public final class BpftraceBackend implements TraceBackend {
     @Override
     public RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException {
         checkAvailable();
-        // One PID is filtered in the kernel (cheap); several are filtered in Java by the caller.
-        int rootPid = request.pids().size() == 1 ? request.pids().get(0) : 0;
-        return launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), sink);
+        // Every PID is filtered in the kernel: the first is the probe's root ($1), the others and the descendants
+        // alive at the start are added by WatchAnnouncer once it is armed, what they fork later by the probe.
+        List<Integer> roots = request.pids();
+        int rootPid = roots.isEmpty() ? 0 : roots.get(0);
+        boolean announce = roots.size() > 1 || (request.followChildren() && !roots.isEmpty());
+        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), sink,
+                announce ? ProcessHandle.current().pid() : 0);
+        if (announce) {
+            r.announceOnceArmed(roots, request.followChildren());
+        }
+        return r;
     }
 
-    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink)
-            throws BackendUnavailableException {
+    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink,
+                           long announcer) throws BackendUnavailableException {
         ProbeDialect dialect = dialect();
         List<String> argv = new java.util.ArrayList<>();
         argv.add(binary().toString());
         argv.addAll(dialect.flags());
         argv.addAll(List.of("-e", dialect.source(script()), Long.toString(rootPid), follow ? "1" : "0",
-                tcpOnly ? "1" : "0", changesOnly ? "1" : "0"));
+                tcpOnly ? "1" : "0", changesOnly ? "1" : "0", Long.toString(announcer)));
         // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
-        // all shown
-        Map<String, String> env = dialect.environment(changesOnly ? CHANGES_KEYS_MAX : null);
+        // all shown. A process tree: room for this many watched tasks (one past it is reported, never silent).
+        Map<String, String> env = dialect.environment(changesOnly || follow || announcer != 0 ? CHANGES_KEYS_MAX
+                : null);
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
         long wallMinusMono = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        BpftraceLineParser parser = new BpftraceLineParser(wallMinusMono);
+        BpftraceLineParser parser = new BpftraceLineParser(wallMinusMono).root((int) rootPid);
         CountDownLatch armed = new CountDownLatch(1);
         CountDownLatch rootExited = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
@@ -261,9 +270,28 @@ public final class BpftraceBackend implements TraceBackend {
             }
         }
 
+        private List<Integer> announcedRoots;
+        private boolean announceDescendants;
+
+        /** Once armed: the further roots and the descendants alive by then join the watch (see $5). */
+        void announceOnceArmed(List<Integer> roots, boolean descendants) {
+            this.announcedRoots = roots;
+            this.announceDescendants = descendants;
+        }
+
         @Override
         public boolean awaitArmed(Duration timeout) throws InterruptedException {
-            return process.awaitWhileAlive(armed, timeout, () -> false);
+            boolean ok = process.awaitWhileAlive(armed, timeout, () -> false);
+            if (ok && announcedRoots != null) {
+                WatchAnnouncer.announce(announcedRoots, List.of(announcedRoots.get(0)), announceDescendants);
+                announcedRoots = null;
+            }
+            return ok;
+        }
+
+        @Override
+        public boolean reportsForks() {
+            return true;
         }
 
         @Override

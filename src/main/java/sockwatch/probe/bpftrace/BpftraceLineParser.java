@@ -25,11 +25,15 @@ public final class BpftraceLineParser {
             "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
     private static final Pattern REPEATS_TOTAL = Pattern.compile("@repeats_total: (\\d+)");
     private static final String READY = "SW1 READY";
-    private static final String ROOT_EXIT = "SW1 EXIT ";
+    private static final String EXIT = "SW1 EXIT ";
+    private static final String FORK = "SW1 FORK ";
+    private static final String UNFOLLOWED = "SW1 UNFOLLOWED ";
     private static final String END = "SW1 END";
 
     /** What a line meant beyond the events it carried. */
     public enum Control { NONE, READY, ROOT_EXITED, END }
+
+    private int rootPid;
 
     private final long wallMinusMonotonicNanos;
     private boolean ended;
@@ -39,13 +43,19 @@ public final class BpftraceLineParser {
         this.wallMinusMonotonicNanos = wallMinusMonotonicNanos;
     }
 
+    /** The root PID ($1): its exit is {@link Control#ROOT_EXITED}; without one, every exit is. */
+    public BpftraceLineParser root(int pid) {
+        this.rootPid = pid;
+        return this;
+    }
+
     /** Feeds one line to the sink; says whether it was one of the probe's own markers. */
     public Control accept(String line, EventSink sink) {
         if (line.equals(READY)) {
             return Control.READY;
         }
-        if (line.startsWith(ROOT_EXIT)) {
-            return Control.ROOT_EXITED;
+        if (line.startsWith(EXIT) || line.startsWith(FORK) || line.startsWith(UNFOLLOWED)) {
+            return process(line, sink);
         }
         if (line.startsWith("@")) {
             repeats(line, sink);
@@ -99,6 +109,28 @@ public final class BpftraceLineParser {
             // fall through: counted as malformed
         }
         sink.malformed(line);
+    }
+
+    /** SW1 EXIT / FORK / UNFOLLOWED {@code <pid>}: the watched tree's changes. */
+    private Control process(String line, EventSink sink) {
+        int pid;
+        try {
+            pid = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
+        } catch (NumberFormatException e) {
+            sink.malformed(line);
+            return Control.NONE;
+        }
+        if (line.startsWith(FORK)) {
+            sink.processForked(pid);
+        } else if (line.startsWith(UNFOLLOWED)) {
+            sink.processUnfollowed(pid);
+        } else {
+            sink.processExited(pid);
+            if (rootPid == 0 || pid == rootPid) {
+                return Control.ROOT_EXITED;
+            }
+        }
+        return Control.NONE;
     }
 
     /**

@@ -17,6 +17,7 @@ import sockwatch.probe.TraceBackend;
 import sockwatch.probe.TraceRequest;
 import sockwatch.sys.Executables;
 import sockwatch.sys.Privileges;
+import sockwatch.sys.ProcessTree;
 
 /**
  * Sees setsockopt through ptrace with strace: no kernel tracing support needed, for hosts where bpftrace cannot run.
@@ -82,12 +83,19 @@ public final class StraceBackend implements TraceBackend {
         checkServes(request);
         checkAvailable();
         Set<Integer> pids = new LinkedHashSet<>(request.pids());
+        // strace -f follows only what forks after it attached: the descendants alive now are attached to as well
+        Set<Integer> below = new LinkedHashSet<>();
+        if (request.followChildren()) {
+            ProcessTree.descendants(pids).forEach(d -> below.add(d.intValue()));
+        }
+        Set<Integer> all = new LinkedHashSet<>(pids);
+        all.addAll(below);
         ProcTasks tasks = new ProcTasks();
         StraceLineParser parser = new StraceLineParser(tasks, pids);
         EventSink target = request.followChildren() ? sink : onlyProcesses(pids, sink);
-        StraceTrace trace = new StraceTrace(pids, tasks);
+        StraceTrace trace = new StraceTrace(pids, below, tasks);
         try {
-            trace.started(BackendProcess.start(argv(binary(), pids), Map.of(),
+            trace.started(BackendProcess.start(argv(binary(), all), Map.of(),
                     line -> trace.control(parser.accept(line, target)), trace::notice));
         } catch (IOException e) {
             throw new BackendUnavailableException("could not start strace: " + e.getMessage(), null);
@@ -97,7 +105,8 @@ public final class StraceBackend implements TraceBackend {
 
     /**
      * -f always: without it strace -p traces only the one thread named, not the process's other threads (it also
-     * follows forks, whose calls {@link #onlyProcesses} drops unless children were asked for).
+     * follows forks, whose calls {@link #onlyProcesses} drops unless children were asked for, as they are by
+     * default).
      * -o /proc/self/fd/1: the trace goes to strace's stdout, apart from its notices on stderr, and with -o and -f
      * strace starts every line with the thread id (on stderr it would only while several tasks are traced).
      * The tracee never shares either stream: strace attaches, it never starts the program.

@@ -24,8 +24,14 @@ final class StraceTrace implements RunningTrace {
     private volatile boolean closing;
     private volatile boolean attachFailed;
 
-    StraceTrace(Collection<Integer> pids, ProcTasks tasks) {
+    /** Attached to while strace starts, but not required: a descendant may exit before strace reaches it. */
+    private final Set<Integer> optional = ConcurrentHashMap.newKeySet();
+
+    StraceTrace(Collection<Integer> pids, Collection<Integer> descendants, ProcTasks tasks) {
         this.notYetAttached.addAll(pids);
+        this.notYetAttached.addAll(descendants);
+        this.optional.addAll(descendants);
+        this.optional.removeAll(pids);
         this.rootsExited = new CountDownLatch(pids.size());
         this.tasks = tasks;
     }
@@ -42,8 +48,17 @@ final class StraceTrace implements RunningTrace {
                 armed.countDown();
             }
         });
-        // strace goes on with the PIDs it could attach to; not seeing one that was asked for is a failure to arm.
-        StraceNotices.attachFailed(line).ifPresent(pid -> attachFailed |= notYetAttached.contains(pid));
+        // strace goes on with the PIDs it could attach to; not seeing one that was asked for is a failure to arm,
+        // but a descendant that exited before strace got to it had nothing left to see.
+        StraceNotices.attachFailed(line).ifPresent(pid -> {
+            if (optional.contains(pid)) {
+                if (notYetAttached.remove(pid) && notYetAttached.isEmpty()) {
+                    armed.countDown();
+                }
+            } else {
+                attachFailed |= notYetAttached.contains(pid);
+            }
+        });
     }
 
     void control(StraceLineParser.Control c) {
