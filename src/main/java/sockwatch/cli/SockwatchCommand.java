@@ -58,6 +58,8 @@ import sockwatch.sys.Processes;
                 "  sockwatch --duration 60 -- nginx      # a daemon: watched after its parent exits, for 60 s"})
 public final class SockwatchCommand implements Callable<Integer> {
     private static final int BANNER_COMMAND_MAX = 100;
+    /** The backend that armed, for the summary's blind spots (set once armed, read by the Ctrl-C hook too). */
+    private volatile String armedBackend;
 
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "watch this process and its descendants"
             + " (those alive now and those forked later; repeatable); ends when all have exited")
@@ -181,8 +183,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
 
         Session session = new Session(printer, err, noSummary);
-        WatchedProcesses tree = watched;
-        session.blindSpots(() -> blindSpots(tree, printer));
+        session.blindSpots(() -> blindSpots(printer));
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
         try {
@@ -190,6 +191,7 @@ public final class SockwatchCommand implements Callable<Integer> {
                     note -> System.err.println("sockwatch: " + note));
             choice = armed.choice();
             trace = armed.trace();
+            armedBackend = choice.backend().name();
         } catch (Arming.ArmFailure e) {
             if (launched != null) {
                 launched.cancel();
@@ -208,8 +210,9 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
         int exit = ExitCodes.OK;
-        // the backend knows the tree (bpftrace reports forks), or ends by itself once it is gone (strace)
-        boolean treeKnown = trace.reportsForks();
+        // strace follows the whole tree itself and ends once it is gone; for the others `watched` is the tree
+        // (bpftrace reports its forks and exits; stap's is what it was at the start)
+        boolean backendEnds = trace.endsWithWatched();
         boolean commandExited = false;
         long commandExitNanos = 0;
         while (true) {
@@ -218,18 +221,18 @@ public final class SockwatchCommand implements Callable<Integer> {
                 commandExited = true;
                 commandExitNanos = System.nanoTime();
                 trace.drainAfterRootExit(Duration.ofSeconds(2));
-                List<Long> rest = treeKnown ? watched.alive() : List.of();
-                if (treeKnown ? rest.isEmpty() : !trace.isAlive()) {
+                List<Long> rest = backendEnds ? List.of() : watched.alive();
+                if (backendEnds ? !trace.isAlive() : rest.isEmpty()) {
                     break;
                 }
                 err.println("sockwatch: `" + commandText(launched) + "` exited with status " + exit + ", but "
-                        + (treeKnown ? rest.size() + (rest.size() == 1 ? " process" : " processes") + " it started"
-                        + " (PID " + pidList(rest) + ") live on" : "processes it started live on (strace still"
-                        + " traces them)") + ": still watching" + (treeKnown ? " them" : "") + " until they exit"
+                        + (backendEnds ? "processes it started live on (strace still traces them)"
+                        : rest.size() + (rest.size() == 1 ? " process" : " processes") + " it started (PID "
+                        + pidList(rest) + ") live on") + ": still watching until they exit"
                         + (duration != null ? ", for at most " + duration + " s in all" : "") + ", or Ctrl-C");
             } else if (launched != null && commandExited) {
                 Thread.sleep(100);
-                if (treeKnown && watched.allExited()) {
+                if (!backendEnds && watched.allExited()) {
                     Thread.sleep(200);
                     err.println("sockwatch: the last process the command started has exited, "
                             + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - commandExitNanos)
@@ -238,7 +241,7 @@ public final class SockwatchCommand implements Callable<Integer> {
                 }
             } else if (launched == null) {
                 Thread.sleep(100);
-                if (watched != null && (!children || treeKnown) && watched.allExited()) {
+                if (watched != null && !(children && backendEnds) && watched.allExited()) {
                     // One PID: its exit marker follows its last call (bpftrace, stap); several: let buffers drain.
                     if (pids.size() == 1 && !children) {
                         trace.drainAfterRootExit(Duration.ofSeconds(2));
@@ -310,11 +313,14 @@ public final class SockwatchCommand implements Callable<Integer> {
     }
 
     /** What the summary must add about what this watch could not see. */
-    private List<String> blindSpots(WatchedProcesses tree, EventPrinter printer) {
+    private List<String> blindSpots(EventPrinter printer) {
         List<String> spots = new ArrayList<>();
         if (noChildren) {
             long kids = sockwatch.sys.ProcessTree.descendants(pids).size();
             spots.add("descendants of the watched PIDs (--no-children)" + (kids > 0 ? ": " + kids + " now" : ""));
+        } else if (!pids.isEmpty() && "stap".equals(armedBackend)) {
+            spots.add("descendants the PIDs had before the watch started (the stap tap follows only what they fork"
+                    + " during it)");
         }
         if (printer.unfollowed() > 0) {
             spots.add(printer.unfollowed() + " tasks forked by watched processes, for which the probe's table had"

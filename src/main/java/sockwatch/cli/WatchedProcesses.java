@@ -16,7 +16,6 @@ import sockwatch.snapshot.ProcStat;
  */
 final class WatchedProcesses {
     private final Map<Long, ProcessHandle> handles = new ConcurrentHashMap<>();
-    private final Map<Long, Boolean> forked = new ConcurrentHashMap<>();
 
     static WatchedProcesses of(Collection<? extends Number> pids) {
         WatchedProcesses w = new WatchedProcesses();
@@ -33,18 +32,12 @@ final class WatchedProcesses {
 
     /** A process the backend saw being forked by a watched one. */
     void forked(long pid) {
-        forked.put(pid, Boolean.TRUE);
         add(pid);
     }
 
     /** The backend saw it exit. */
     void exited(long pid) {
         handles.remove(pid);
-    }
-
-    /** How many processes the backend reported forked by watched ones (threads included). */
-    int forkedCount() {
-        return forked.size();
     }
 
     boolean allExited() {

@@ -26,10 +26,11 @@ public interface RunningTrace extends AutoCloseable {
     }
 
     /**
-     * True when the backend reports the watched tree's forks and exits to the sink (bpftrace): the caller then
-     * knows the tree. Otherwise (strace) the backend itself ends once every process it follows has exited.
+     * True when the backend itself follows every process the watched ones fork and ends once all have exited
+     * (strace): the caller then waits for that end. Otherwise the caller keeps the tree, from the sink's fork and
+     * exit reports where the backend gives them (bpftrace).
      */
-    default boolean reportsForks() {
+    default boolean endsWithWatched() {
         return false;
     }
 

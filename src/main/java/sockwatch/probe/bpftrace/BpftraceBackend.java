@@ -290,11 +290,6 @@ public final class BpftraceBackend implements TraceBackend {
         }
 
         @Override
-        public boolean reportsForks() {
-            return true;
-        }
-
-        @Override
         public boolean isAlive() {
             return process.isAlive();
         }

@@ -30,10 +30,8 @@ final class WatchAnnouncer {
     /**
      * Announces the extra roots and, with {@code descendants}, every process below any root until a walk finds
      * nothing new (what forks after its parent was announced is followed by the probe itself).
-     *
-     * @return how many processes were announced as descendants
      */
-    static int announce(List<Integer> roots, Collection<Integer> alreadyWatched, boolean descendants) {
+    static void announce(List<Integer> roots, Collection<Integer> alreadyWatched, boolean descendants) {
         Set<Long> done = new HashSet<>();
         for (int pid : alreadyWatched) {
             done.add((long) pid);
@@ -43,7 +41,6 @@ final class WatchAnnouncer {
                 kill(pid, 0); // ESRCH if gone: nothing to watch
             }
         }
-        int found = 0;
         for (int round = 0; descendants && round < ROUNDS; round++) {
             int fresh = 0;
             for (long pid : ProcessTree.descendants(roots)) {
@@ -52,11 +49,9 @@ final class WatchAnnouncer {
                     fresh++;
                 }
             }
-            found += fresh;
             if (fresh == 0) {
                 break;
             }
         }
-        return found;
     }
 }

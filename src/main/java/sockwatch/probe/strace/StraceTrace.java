@@ -91,6 +91,12 @@ final class StraceTrace implements RunningTrace {
         return process.waitFor();
     }
 
+    /** strace -f follows every fork of what it traces, and ends by itself once all of it has exited. */
+    @Override
+    public boolean endsWithWatched() {
+        return true;
+    }
+
     /** strace ends by itself, with status 0, once every process it traced has exited. */
     @Override
     public boolean watchedProcessesGone() {
