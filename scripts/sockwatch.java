@@ -45,6 +45,7 @@
 //SOURCES ../src/main/java/sockwatch/decode/TsvReader.java
 //SOURCES ../src/main/java/sockwatch/decode/ValueDecoder.java
 //SOURCES ../src/main/java/sockwatch/decode/ValueType.java
+//SOURCES ../src/main/java/sockwatch/event/CallPath.java
 //SOURCES ../src/main/java/sockwatch/event/EventSink.java
 //SOURCES ../src/main/java/sockwatch/event/RepeatCount.java
 //SOURCES ../src/main/java/sockwatch/event/SetsockoptEvent.java
@@ -74,6 +75,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/ProbeDialect.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/TracepointLayout.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/WatchAnnouncer.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapDiagnosis.java
@@ -111,6 +113,7 @@
 //SOURCES ../src/main/java/sockwatch/sys/LaunchedCommand.java
 //SOURCES ../src/main/java/sockwatch/sys/Privileges.java
 //SOURCES ../src/main/java/sockwatch/sys/ProcSockets.java
+//SOURCES ../src/main/java/sockwatch/sys/ProcessTree.java
 //SOURCES ../src/main/java/sockwatch/sys/Processes.java
 //SOURCES ../src/main/java/sockwatch/sys/Tracefs.java
 //SOURCES ../testapp/SockoptTestApp.java
