@@ -30,6 +30,18 @@ public final class Main {
             }
             return ExitCodes.FAILED;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (LinkageError e) {
+            // picocli passes Errors through; one line, and System.exit still runs the hook that stops the probe
+            System.err.println("sockwatch: internal error: " + e + " (a jar is missing from the class path?)");
+            return ExitCodes.FAILED;
+        } catch (RuntimeException | Error e) {
+            System.err.println("sockwatch: internal error: " + e);
+            if (System.getenv("SOCKWATCH_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return ExitCodes.FAILED;
+        }
     }
 }

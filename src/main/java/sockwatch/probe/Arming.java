@@ -37,7 +37,14 @@ public final class Arming {
             try {
                 RunningTrace t = c.backend().start(request, sink);
                 started.accept(t);
-                if (t.awaitArmed(c.backend().armTimeout())) {
+                boolean armed;
+                try {
+                    armed = t.awaitArmed(c.backend().armTimeout());
+                } catch (RuntimeException | Error e) {
+                    t.close(); // an unexpected failure must not leave the probe running
+                    throw e;
+                }
+                if (armed) {
                     return new Armed(c, t);
                 }
                 String why = t.failure();

@@ -171,6 +171,62 @@ class NothingLeftBehindTest {
         }
     }
 
+    /**
+     * An internal failure while the probe arms (here: JNA missing from the class path, as it once was in the VM
+     * harness, where sockwatch then hung for 15 minutes) ends sockwatch at once with one line and a non-zero exit,
+     * stops bpftrace, and never runs the launched command.
+     */
+    @org.junit.jupiter.api.Test
+    void anInternalFailureWhileArmingEndsEverything() throws Exception {
+        Capabilities.requireBpftrace();
+        Path marker = Files.createTempDirectory("sockwatch-test-").resolve("ran");
+        List<String> cmd = SockwatchRun.javaCommand("sockwatch.cli.Main", "--backend", "bpftrace", "--",
+                "/bin/sh", "-c", "echo ran > \"$0\"", marker.toString());
+        int cp = cmd.indexOf("-cp") + 1;
+        cmd.set(cp, java.util.Arrays.stream(cmd.get(cp).split(java.io.File.pathSeparator))
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("jna-"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        Process sockwatch = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(sockwatch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        });
+        List<ProcessHandle> seen = new ArrayList<>();
+        java.util.Set<String> commands = new java.util.HashSet<>();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (sockwatch.isAlive() && System.nanoTime() < deadline) {
+                sockwatch.toHandle().descendants().forEach(h -> {
+                    if (!seen.contains(h)) {
+                        seen.add(h);
+                    }
+                    h.info().command().ifPresent(commands::add);
+                });
+                Thread.sleep(50);
+            }
+            assertFalse(sockwatch.isAlive(), "sockwatch ended by itself; stderr: " + err.getNow(""));
+            String stderr = err.get(5, TimeUnit.SECONDS);
+            assertEquals(1, sockwatch.exitValue(), stderr);
+            assertTrue(stderr.contains("sockwatch: internal error: java.lang.NoClassDefFoundError: com/sun/jna/"),
+                    stderr);
+            assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
+            assertTrue(commands.stream().anyMatch(c -> c.endsWith("bpftrace")), "bpftrace had started: " + commands);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (seen.stream().anyMatch(ProcFs::running) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(seen.stream().noneMatch(ProcFs::running), "no child of sockwatch outlives it");
+            assertFalse(Files.exists(marker), "the launched command never ran");
+        } finally {
+            sockwatch.destroyForcibly();
+            Files.deleteIfExists(marker);
+            Files.deleteIfExists(marker.getParent());
+        }
+    }
+
     /** The ids of the BPF programs loaded now (bpftool prog show). */
     private static java.util.Set<String> bpfPrograms() throws Exception {
         Process p = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();

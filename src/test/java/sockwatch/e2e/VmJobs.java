@@ -25,16 +25,38 @@ final class VmJobs {
     /** sockwatch's classes and its runtime jars, where the chroot and the guest both see them: /job. */
     static void stageClassPath(Path job) throws IOException {
         Path lib = Files.createDirectories(job.resolve("lib"));
+        List<String> runtime = runtimeArtifacts();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
             String n = p.getFileName().toString();
             if (Files.isDirectory(p) && n.equals("classes")) {
                 copyTree(p, job.resolve("classes"));
-            } else if (n.startsWith("picocli-") || n.startsWith("commons-exec-") || n.startsWith("jython-standalone-")) {
+            } else if (n.endsWith(".jar") && runtime.stream().anyMatch(a -> n.startsWith(a + "-"))) {
                 Files.copy(p, lib.resolve(n), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         assertTrue(Files.isRegularFile(job.resolve("classes/sockwatch/probe/stap/sockwatch.stp")), "staged classes");
+        for (String a : runtime) { // a jar left out fails in the guest only, after minutes (JNA once did)
+            try (Stream<Path> staged = Files.list(lib)) {
+                assertTrue(staged.anyMatch(p -> p.getFileName().toString().startsWith(a + "-")), "staged " + a);
+            }
+        }
+    }
+
+    /** The artifactIds of pom.xml's dependencies that are not test-scoped: what sockwatch needs at run time. */
+    static List<String> runtimeArtifacts() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<dependency>(.*?)</dependency>",
+                java.util.regex.Pattern.DOTALL).matcher(Files.readString(REPO.resolve("pom.xml")).split("<build>")[0]);
+        while (m.find()) {
+            String dep = m.group(1);
+            java.util.regex.Matcher a = java.util.regex.Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(dep);
+            if (!dep.contains("<scope>test</scope>") && a.find()) {
+                names.add(a.group(1));
+            }
+        }
+        assertTrue(names.contains("picocli"), "pom.xml's dependencies: " + names);
+        return names;
     }
 
     /** @param stdout the script's data (build-image.sh: the cache directory); @param output stderr then stdout */
