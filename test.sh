@@ -21,6 +21,8 @@ need strace strace
 need curl curl
 need python3 python3
 need gcc gcc
+# 32-bit programs (Compat32EndToEndTest builds them with gcc -m32, also -static): the i386 libc proves it links.
+need /usr/lib32/libc.a gcc-multilib
 need /usr/include/linux/tcp.h linux-libc-dev
 need /usr/include/stdio.h libc6-dev
 need setpriv util-linux

@@ -108,6 +108,8 @@
 //SOURCES ../src/main/java/sockwatch/snapshot/SocketSnapshot.java
 //SOURCES ../src/main/java/sockwatch/snapshot/SockoptReader.java
 //SOURCES ../src/main/java/sockwatch/snapshot/Targets.java
+//SOURCES ../src/main/java/sockwatch/sys/Compat32.java
+//SOURCES ../src/main/java/sockwatch/sys/ExecutableAbi.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java
 //SOURCES ../src/main/java/sockwatch/sys/KernelFacts.java
 //SOURCES ../src/main/java/sockwatch/sys/LaunchedCommand.java

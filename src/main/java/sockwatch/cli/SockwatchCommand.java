@@ -25,6 +25,7 @@ import sockwatch.probe.BackendChooser;
 import sockwatch.probe.BackendUnavailableException;
 import sockwatch.probe.RunningTrace;
 import sockwatch.probe.TraceRequest;
+import sockwatch.sys.Compat32;
 import sockwatch.sys.LaunchedCommand;
 import sockwatch.sys.Processes;
 
@@ -105,6 +106,14 @@ public final class SockwatchCommand implements Callable<Integer> {
     @Option(names = "--no-summary", description = "do not print the per-process summary at the end")
     boolean noSummary;
 
+    @Option(names = "--compat32", negatable = true, description = "bpftrace: also watch 32-bit (gcc -m32, i386)"
+            + " programs, through a probe on every syscall of the system. Default: only when a watched process (or"
+            + " for the whole system or -c, any process) or the COMMAND is one at the start; --no-compat32: never")
+    Boolean compat32;
+
+    /** Whether 32-bit programs' calls are watched, and why (for the banner, and a summary that saw none). */
+    Compat32.Decision compat32Decision;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "launch this command (after --) and watch it and its children")
     List<String> command = new ArrayList<>();
@@ -151,6 +160,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
                 : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly);
+        request = request.compat32(decideCompat32(launched));
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {
@@ -274,6 +284,18 @@ public final class SockwatchCommand implements Callable<Integer> {
         return exit;
     }
 
+    /** Looks for 32-bit programs among what will be watched (sockwatch.sys.Compat32 has the rule). */
+    private boolean decideCompat32(LaunchedCommand launched) throws UserException {
+        try {
+            compat32Decision = Compat32.decide(Compat32.Mode.of(compat32), pids, command);
+        } catch (IllegalArgumentException e) {
+            cancel(launched);
+            throw new UserException(ExitCodes.USAGE, e.getMessage());
+        }
+        return compat32Decision.watched();
+    }
+
+
     private static void cancel(LaunchedCommand launched) {
         if (launched != null) {
             launched.cancel();
@@ -322,6 +344,9 @@ public final class SockwatchCommand implements Callable<Integer> {
             spots.add("descendants the PIDs had before the watch started (the stap tap follows only what they fork"
                     + " during it)");
         }
+        if ("bpftrace".equals(armedBackend) && compat32Decision != null) {
+            compat32Decision.blindSpot().ifPresent(spots::add); // strace and stap see 32-bit calls as they are
+        }
         if (printer.unfollowed() > 0) {
             spots.add(printer.unfollowed() + " tasks forked by watched processes, for which the probe's table had"
                     + " no room");
@@ -353,6 +378,8 @@ public final class SockwatchCommand implements Callable<Integer> {
                 : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
         return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
                 + ")" + (changesOnly ? ", changes only (identical repeats are counted, shown in the summary)" : "")
+                + (compat32Decision.watched() && choice.backend().name().equals("bpftrace")
+                        ? ", 32-bit programs too (" + compat32Decision.why() + ")" : "")
                 + ". " + until;
     }
 

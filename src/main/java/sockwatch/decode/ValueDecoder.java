@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Shows an option value the way the kernel would read it, and raw hex whenever the bytes do not fit the option's
- * type: it never guesses and never throws. Values are little-endian (x86_64, arm64); 32-bit (compat) callers,
- * whose timeval is 8 bytes, are not supported and show as raw hex.
+ * type: it never guesses and never throws. Values are little-endian (x86_64, arm64), in the caller's ABI: a 32-bit
+ * (compat) program's struct timeval is two 32-bit longs. Every other type reads the same in both ABIs.
  */
 public final class ValueDecoder {
 
@@ -24,6 +24,11 @@ public final class ValueDecoder {
      * @param optlen       the optlen argument of the call
      */
     public static DecodedValue decode(SockOption optionOrNull, byte[] captured, int optlen) {
+        return decode(optionOrNull, captured, optlen, false);
+    }
+
+    /** @param compat the caller was a 32-bit program (its C long is 32 bits) */
+    public static DecodedValue decode(SockOption optionOrNull, byte[] captured, int optlen, boolean compat) {
         Capture c = new Capture(captured == null ? new byte[0] : captured, optlen);
         if (optionOrNull == null || optlen < 0) {
             return raw(c);
@@ -35,6 +40,8 @@ public final class ValueDecoder {
             case ULONG -> ulong(c);
             case LINGER -> c.fits(8) ? struct(c, "onoff", c.le32(0), "linger", c.le32(4)) : null;
             case TIMEVAL -> c.fits(16) ? struct(c, "sec", c.le64(0), "usec", c.le64(8)) : null;
+            case TIMEVAL_OLD -> compat ? (c.fits(8) ? struct(c, "sec", c.le32(0), "usec", c.le32(4)) : null)
+                    : c.fits(16) ? struct(c, "sec", c.le64(0), "usec", c.le64(8)) : null;
             case STRING -> string(c);
             case BYTES -> null;
         };

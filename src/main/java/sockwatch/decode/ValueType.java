@@ -8,8 +8,13 @@ public enum ValueType {
     BOOL,
     /** struct linger { int l_onoff; int l_linger; }: 8 bytes. */
     LINGER,
-    /** Two 64-bit values {sec, usec}: struct timeval on 64-bit, and __kernel_sock_timeval for the _NEW options. */
+    /** Two 64-bit values {sec, usec} in every ABI: __kernel_sock_timeval, for the _NEW options. */
     TIMEVAL,
+    /**
+     * struct timeval, two C longs {sec, usec}, for the _OLD options: 16 bytes from a 64-bit program, 8 from a
+     * 32-bit one (the kernel reads an old_timeval32 in a compat syscall).
+     */
+    TIMEVAL_OLD,
     /** A name up to the first NUL: TCP_CONGESTION, TCP_ULP, SO_BINDTODEVICE. */
     STRING,
     /** A struct or blob this package does not decode: always shown as hex. */

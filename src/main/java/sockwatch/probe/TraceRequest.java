@@ -12,10 +12,17 @@ import java.util.List;
  * @param tcpOnly         only calls on TCP sockets (a hint: sockwatch filters again in Java)
  * @param changesOnly     deliver a call only when it differs from the previous one on the same socket and option
  *                        (value or result); count identical repeats in the kernel and report them at the end
+ * @param compat32        also watch 32-bit programs' calls (bpftrace: a probe on every syscall, see
+ *                        sockwatch.sys.Compat32 for when it is worth it)
  */
-public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
+public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly,
+        boolean compat32) {
     public TraceRequest {
         pids = List.copyOf(pids);
+    }
+
+    public TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
+        this(pids, followChildren, tcpOnly, changesOnly, false);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren) {
@@ -23,11 +30,11 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest tcpOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, only, changesOnly);
+        return new TraceRequest(pids, followChildren, only, changesOnly, compat32);
     }
 
     public TraceRequest changesOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, tcpOnly, only);
+        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32);
     }
 
     public static TraceRequest everything() {
@@ -41,5 +48,9 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
 
     public boolean systemWide() {
         return pids.isEmpty();
+    }
+
+    public TraceRequest compat32(boolean on) {
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on);
     }
 }

@@ -18,6 +18,9 @@ class DoctorTest {
         SockwatchRun.Result r = SockwatchRun.run(60, "doctor");
         assertEquals(0, r.exit(), r.stdout() + r.stderr());
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+bpftrace\\s+available\\s+.*")), r.stdout());
+        // The 32-bit part, switched on by itself where a 32-bit program is watched, really compiled too.
+        assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+bpftrace\\s+available\\s+.*compiled and armed"
+                + " the probe here in [0-9.]+ s; with its 32-bit part \\(--compat32\\) in [0-9.]+ s\\)")), r.stdout());
         assertTrue(r.stdout().contains("root yes"), r.stdout());
         boolean modules = Files.exists(Path.of("/proc/modules"));
         assertTrue(r.stdout().contains("loadable modules " + (modules ? "yes" : "no")), r.stdout());

@@ -30,7 +30,7 @@ class OptionTableTest {
             "1, 12, SO_PRIORITY, INT",
             "1, 13, SO_LINGER, LINGER",
             "1, 15, SO_REUSEPORT, BOOL",
-            "1, 20, SO_RCVTIMEO_OLD, TIMEVAL",
+            "1, 20, SO_RCVTIMEO_OLD, TIMEVAL_OLD",
             "1, 25, SO_BINDTODEVICE, STRING",
             "1, 36, SO_MARK, UINT",
             "1, 66, SO_RCVTIMEO_NEW, TIMEVAL",

@@ -111,7 +111,37 @@ class ValueDecoderTest {
         assertEquals("{sec=2, usec=500000}", decode("SO_SNDTIMEO_OLD", longs(2, 500_000)).text());
         assertEquals("{sec=-1, usec=0}", decode("SO_RCVTIMEO", longs(-1, 0)).text());
         assertEquals("0x0500000000000000 (8 bytes)", decode("SO_RCVTIMEO_OLD", ints(5, 0)).text(),
-                "a 32-bit (compat) timeval is not guessed at");
+                "from a 64-bit program 8 bytes are no timeval (the kernel says EINVAL): not guessed at");
+    }
+
+    /** The _OLD options take struct timeval, whose longs are 32 bits in a 32-bit program (old_timeval32). */
+    @Test
+    void a32BitProgramsTimevalIsTwo32BitLongs() {
+        DecodedValue v = ValueDecoder.decode(opt("SO_RCVTIMEO_OLD"), ints(2, 500_000), 8, true);
+        assertEquals(new DecodedValue(Map.of("sec", 2L, "usec", 500_000L), "{sec=2, usec=500000}", null), v);
+        assertEquals("{sec=-1, usec=0}", ValueDecoder.decode(opt("SO_SNDTIMEO_OLD"), ints(-1, 0), 8, true).text());
+        assertEquals("0x02000000 (4 bytes)", ValueDecoder.decode(opt("SO_RCVTIMEO_OLD"), ints(2), 4, true).text(),
+                "too short for the kernel too");
+        assertEquals("{sec=2, usec=500000} (first 8 of 16 bytes)",
+                ValueDecoder.decode(opt("SO_RCVTIMEO_OLD"), ints(2, 500_000), 16, true).text(),
+                "the kernel reads the first 8 of a longer one");
+        assertEquals("{sec=5, usec=0}", ValueDecoder.decode(opt("SO_RCVTIMEO_NEW"), longs(5, 0), 16, true).text(),
+                "the _NEW options are 2 x 64-bit in both ABIs");
+    }
+
+    /** Every other type reads the same bytes the same way whichever ABI the caller has. */
+    @Test
+    void otherTypesDoNotDependOnTheAbi() {
+        for (SockOption o : TABLE.all()) {
+            if (o.type() == ValueType.TIMEVAL_OLD) {
+                continue;
+            }
+            byte[] cubic = "cubic\0".getBytes(StandardCharsets.US_ASCII);
+            for (byte[] b : java.util.List.of(ints(1), ints(1, 5), longs(7, 9), cubic)) {
+                assertEquals(ValueDecoder.decode(o, b, b.length, false), ValueDecoder.decode(o, b, b.length, true),
+                        o.name());
+            }
+        }
     }
 
     @Test

@@ -131,7 +131,7 @@ class CompatMatrixTest {
         if (TIMES.isEmpty()) {
             return;
         }
-        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f");
+        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g");
         StringBuilder b = new StringBuilder(String.format("CompatMatrixTest:%n  %-10s %-15s %-18s", "SUITE", "EXPECT",
                 "DOCTOR: bpftrace"));
         steps.forEach(k -> b.append(String.format(" %-6s", k)));
@@ -176,7 +176,8 @@ class CompatMatrixTest {
                     step("c", "c. --json -- python3 (IP_TOS, TCP_NODELAY, SO_KEEPALIVE)", this::launch),
                     step("d", "d. -p PID of a running python3", this::pid),
                     step("e", "e. --changes-only: 50 identical calls", this::changesOnly),
-                    step("f", "f. snapshot -p PID", this::snapshot));
+                    step("f", "f. snapshot -p PID", this::snapshot),
+                    step("g", "g. a static 32-bit program: socketcall and syscall 366", this::thirtyTwoBit));
         }
 
         private DynamicNode step(String key, String name, Executable body) {
@@ -231,6 +232,10 @@ class CompatMatrixTest {
             if (suite.works()) {
                 assertTrue(v.available(), "compat/suites expects bpftrace to work on " + suite.name() + ", but doctor says"
                         + " NOT available: " + v.reason() + "\n" + v.run().describe());
+                // The 32-bit part is one of the tagged differences (raw_syscalls by offset or by field): it compiled too.
+                assertTrue(v.reason().contains("; with its 32-bit part (--compat32) in "), "doctor did not say the"
+                        + " probe's 32-bit part compiled on " + suite.name() + ": " + v.reason() + "\n"
+                        + v.run().describe());
             } else {
                 assertTrue(!v.available(), "compat/suites expects bpftrace to be refused on " + suite.name() + ", but"
                         + " doctor says available\n" + v.run().describe());
@@ -444,6 +449,40 @@ class CompatMatrixTest {
             }
         }
 
+        /**
+         * g. testapp/native/setsockopt32.c, built -m32 -static on the host (it needs no library in the chroot),
+         * launched: both 32-bit entries seen by this bpftrace's text of the probe's 32-bit part, with the 32-bit
+         * layouts (SO_RCVTIMEO_OLD is an 8-byte timeval).
+         */
+        private void thirtyTwoBit() throws Exception {
+            Path program = static32();
+            for (String entry : List.of("socketcall", "syscall")) {
+                Result r = run(chrootCommand(List.of(program.getParent()), sockwatchArgs("--backend", "bpftrace",
+                        "--json", "--", program.toString(), entry)), 180);
+                if (!verdict().available()) {
+                    assertRefused(r);
+                    return;
+                }
+                assertEquals(0, r.exit(), doctorSaid() + ", so a 32-bit program must be traced\n" + r.describe());
+                assertTrue(r.stderr().contains(", 32-bit programs too (the command is a 32-bit program)"),
+                        r.describe());
+                // the program's own "done 3" shares stdout with the events
+                List<JsonObject> events = r.stdout().lines().filter(l -> l.startsWith("{"))
+                        .map(l -> JsonParser.parseString(l).getAsJsonObject()).filter(o -> o.has("ts")).toList();
+                assertEquals(2, events.size(), entry + ": the program's two calls\n" + r.describe());
+                assertOption(events.get(0), "SOL_TCP", 6, "TCP_NODELAY", 1, r);
+                assertOption(events.get(1), "SOL_SOCKET", 1, "SO_RCVTIMEO_OLD", 20, r);
+                assertEquals(1, events.get(0).get("value").getAsInt(), r.describe());
+                JsonObject tv = events.get(1).getAsJsonObject("value");
+                assertEquals(List.of(2, 500000, 8), List.of(tv.get("sec").getAsInt(), tv.get("usec").getAsInt(),
+                        events.get(1).get("optlen").getAsInt()), r.describe());
+                for (JsonObject e : events) {
+                    assertEquals("32-bit", str(e.get("abi")), r.describe());
+                    assertEquals("setsockopt32s", str(e.get("comm")), r.describe());
+                }
+            }
+        }
+
         /** IP_TOS=16 (SOL_IP), TCP_NODELAY=1 (SOL_TCP), SO_KEEPALIVE=1 (SOL_SOCKET), in order, by pid, all ok. */
         private void assertThreeOptions(List<JsonObject> events, long pid, Result r) {
             assertEquals(List.of("IP_TOS", "TCP_NODELAY", "SO_KEEPALIVE"),
@@ -509,17 +548,26 @@ class CompatMatrixTest {
 
         /** The chroot's own java, on this build's class path (bound into the chroot at the same paths). */
         private List<String> sockwatchCommand(String... args) {
+            return chrootCommand(List.of(), sockwatchArgs(args));
+        }
+
+        private static String[] sockwatchArgs(String... args) {
             // the JVM options of scripts/sockwatch.java's //JAVA_OPTIONS that matter here (JNA on JDK 24+: no warning)
             List<String> cmd = new ArrayList<>(List.of("java", "--enable-native-access=ALL-UNNAMED",
                     "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
                     String.join(File.pathSeparator, classPath()), "sockwatch.cli.Main"));
             cmd.addAll(List.of(args));
-            return chrootCommand(cmd.toArray(String[]::new));
+            return cmd.toArray(String[]::new);
         }
 
         private List<String> chrootCommand(String... cmd) {
+            return chrootCommand(List.of(), cmd);
+        }
+
+        /** cmd in the chroot, with the class path's directories and these further ones bound at the same paths. */
+        private List<String> chrootCommand(List<Path> moreBinds, String... cmd) {
             List<String> out = new ArrayList<>(List.of(REPO.resolve("compat/chroot-run.sh").toString(), suite.name()));
-            for (Path dir : bindDirs()) {
+            for (Path dir : Stream.concat(bindDirs().stream(), moreBinds.stream()).toList()) {
                 out.add("--bind");
                 out.add(dir.toString());
             }
@@ -527,6 +575,22 @@ class CompatMatrixTest {
             out.addAll(List.of(cmd));
             return out;
         }
+    }
+
+    private static Path static32;
+
+    /** testapp/native/setsockopt32.c built once, -m32 -static, in this checkout's target/ (not a shared folder). */
+    static synchronized Path static32() throws Exception {
+        if (static32 == null) {
+            Path dir = REPO.resolve("target/compat32");
+            Files.createDirectories(dir);
+            Path out = dir.resolve("setsockopt32s");
+            Result r = run(List.of("gcc", "-m32", "-static", "-O2", "-Wall", "-o", out.toString(),
+                    REPO.resolve("testapp/native/setsockopt32.c").toString()), 120);
+            assertEquals(0, r.exit(), "gcc -m32 -static (test.sh installs gcc-multilib)\n" + r.describe());
+            static32 = out;
+        }
+        return static32;
     }
 
     /** doctor's bpftrace row. */

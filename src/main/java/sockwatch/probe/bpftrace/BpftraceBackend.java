@@ -94,18 +94,44 @@ public final class BpftraceBackend implements TraceBackend {
     public String verify() throws BackendUnavailableException {
         checkAvailable();
         long t0 = System.nanoTime();
-        Running t = launch(INERT_PID, false, false, false, EventSink.DISCARD, 0);
+        Running t = launch(INERT_PID, false, false, false, false, EventSink.DISCARD, 0);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
                 throw new BackendUnavailableException("bpftrace " + dialect().version() + " cannot run sockwatch's "
                         + "probe here" + (why != null ? ": " + why : ""), fixFor(why));
             }
-            return String.format(java.util.Locale.ROOT, "bpftrace %s compiled and armed the probe here in %.2f s",
-                    dialect().version(), (System.nanoTime() - t0) / 1e9);
+            String armed = String.format(java.util.Locale.ROOT,
+                    "bpftrace %s compiled and armed the probe here in %.2f s", dialect().version(),
+                    (System.nanoTime() - t0) / 1e9);
+            t.close();
+            return armed + "; " + verifyCompat32();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("interrupted while compiling the probe", null);
+        }
+    }
+
+    /**
+     * Arms the probe with its 32-bit part too, which sockwatch switches on by itself where a 32-bit program is
+     * watched: doctor says whether that part runs here, from a real compile, not from the version.
+     */
+    private String verifyCompat32() throws InterruptedException {
+        try {
+            checkCompat32();
+        } catch (BackendUnavailableException e) {
+            return "its 32-bit part (--compat32) cannot run here: " + e.oneLine();
+        }
+        long t0 = System.nanoTime();
+        try (Running t = launch(INERT_PID, false, false, false, true, EventSink.DISCARD, 0)) {
+            if (!t.awaitArmed(armTimeout())) {
+                String why = t.errors();
+                return "its 32-bit part (--compat32) did not compile here" + (why != null ? ": " + why : "");
+            }
+            return String.format(java.util.Locale.ROOT, "with its 32-bit part (--compat32) in %.2f s",
+                    (System.nanoTime() - t0) / 1e9);
+        } catch (BackendUnavailableException e) {
+            return "its 32-bit part (--compat32) did not start here: " + e.oneLine();
         }
     }
 
@@ -176,22 +202,47 @@ public final class BpftraceBackend implements TraceBackend {
     @Override
     public RunningTrace start(TraceRequest request, EventSink sink) throws BackendUnavailableException {
         checkAvailable();
+        if (request.compat32()) {
+            checkCompat32();
+        }
         // Every PID is filtered in the kernel: the first is the probe's root ($1), the others and the descendants
         // alive at the start are added by WatchAnnouncer once it is armed, what they fork later by the probe.
         List<Integer> roots = request.pids();
         int rootPid = roots.isEmpty() ? 0 : roots.get(0);
         boolean announce = roots.size() > 1 || (request.followChildren() && !roots.isEmpty());
-        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), sink,
-                announce ? ProcessHandle.current().pid() : 0);
+        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(),
+                request.compat32(), sink, announce ? ProcessHandle.current().pid() : 0);
         if (announce) {
             r.announceOnceArmed(roots, request.followChildren());
         }
         return r;
     }
 
-    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, EventSink sink,
-                           long announcer) throws BackendUnavailableException {
-        ProbeDialect dialect = dialect();
+    /** The 32-bit part's tracepoints exist and, where it reads one by offset, are laid out as it reads them. */
+    private static void checkCompat32() throws BackendUnavailableException {
+        Path tracing;
+        try {
+            tracing = Tracefs.ensureMounted();
+        } catch (IOException e) {
+            throw new BackendUnavailableException(e.getMessage(), null);
+        }
+        if (!Files.isDirectory(tracing.resolve("events/raw_syscalls/sys_enter"))) {
+            throw new BackendUnavailableException("this kernel has no raw_syscalls tracepoints, through which bpftrace"
+                    + " sees 32-bit programs", "--no-compat32, or --backend strace");
+        }
+        if (dialect().has(ProbeDialect.Feature.RECORD_OFFSETS)) {
+            java.util.Optional<String> layout = TracepointLayout.rawProblem(tracing);
+            if (layout.isPresent()) {
+                throw new BackendUnavailableException(layout.get(), "--no-compat32, or --backend strace");
+            }
+        }
+    }
+
+    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, boolean compat32,
+                           EventSink sink, long announcer) throws BackendUnavailableException {
+        // 32-bit callers: a probe on every syscall, only when asked (sockwatch.sys.Compat32 decides)
+        ProbeDialect dialect = compat32 ? dialect().with(java.util.EnumSet.of(ProbeDialect.Feature.COMPAT32))
+                : dialect();
         List<String> argv = new java.util.ArrayList<>();
         argv.add(binary().toString());
         argv.addAll(dialect.flags());

@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
 /**
  * What setsockopt.bt must say differently for one bpftrace version: one probe source, a few named differences.
  * The file as shipped is bpftrace 0.17's text (Debian 12), and runs by hand there. A line that ends in
- * {@code //@ NAME} is kept only where the version has feature NAME; a line {@code //@ !NAME TEXT} becomes TEXT
- * only where it lacks it. The rest (tunables' names, debugfs) is here. Boundaries come from bpftrace's
- * changelog; 0.11.3 (refused), 0.17.0 and 0.23.2 are run in CI (compat/suites, stap/vm).
+ * {@code //@ NAME} is kept only where the version has feature NAME (several: all of them; {@code !NAME}: where it
+ * lacks it); a line {@code //@ !NAME TEXT} becomes TEXT only where it lacks it, and may end in such a tag list too.
+ * Optional features (32-bit callers) are switched on per run with {@link #with}. The rest (tunables' names,
+ * debugfs) is here. Boundaries come from bpftrace's changelog; 0.11.3 (refused), 0.17.0 and 0.23.2 are run in
+ * CI (compat/suites, stap/vm).
  */
 public final class ProbeDialect {
     /**
@@ -50,6 +52,21 @@ public final class ProbeDialect {
             boolean in(BpftraceVersion v) {
                 return v.atLeast(0, 17);
             }
+        },
+        /**
+         * Optional: 32-bit (ia32) programs' setsockopt and socketcall, through raw_syscalls, which fires on every
+         * syscall of the system; switched on only where a 32-bit program may call (sockwatch.sys.Compat32).
+         */
+        COMPAT32("compat32") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return false;
+            }
+
+            @Override
+            boolean optional() {
+                return true;
+            }
         };
 
         final String tag;
@@ -66,8 +83,12 @@ public final class ProbeDialect {
         }
     }
 
-    private static final Pattern KEPT_IF = Pattern.compile("^(.*?)\\s*//@ ([a-z-]+)\\s*$");
-    private static final Pattern KEPT_UNLESS = Pattern.compile("^(\\s*)//@ !([a-z-]+) (.*)$");
+    /**
+     * TEXT //@ COND...: kept where every COND holds (NAME: has it; !NAME: lacks it). TEXT may itself be a
+     * //@ !NAME line, so a line can be both optional and version-dependent.
+     */
+    private static final Pattern KEPT_IF = Pattern.compile("^(.*\\S)\\s*//@ (!?[a-z0-9-]+(?: !?[a-z0-9-]+)*)\\s*$");
+    private static final Pattern KEPT_UNLESS = Pattern.compile("^(\\s*)//@ !([a-z0-9-]+) (.*)$");
 
     private final BpftraceVersion version;
     private final Set<Feature> features = EnumSet.noneOf(Feature.class);
@@ -111,14 +132,16 @@ public final class ProbeDialect {
         StringBuilder out = new StringBuilder(probe.length());
         for (String line : probe.split("\n", -1)) {
             Matcher keptIf = KEPT_IF.matcher(line);
+            if (keptIf.matches()) {
+                if (!holds(keptIf.group(2))) {
+                    continue;
+                }
+                line = keptIf.group(1);
+            }
             Matcher keptUnless = KEPT_UNLESS.matcher(line);
             if (keptUnless.matches()) {
                 if (!has(feature(keptUnless.group(2)))) {
                     out.append(keptUnless.group(1)).append(keptUnless.group(3)).append('\n');
-                }
-            } else if (keptIf.matches()) {
-                if (has(feature(keptIf.group(2)))) {
-                    out.append(keptIf.group(1)).append('\n');
                 }
             } else {
                 out.append(line).append('\n');
@@ -126,6 +149,17 @@ public final class ProbeDialect {
         }
         out.setLength(out.length() - 1);
         return out.toString();
+    }
+
+    /** Every condition of a tag list holds: "NAME" has it, "!NAME" lacks it. */
+    private boolean holds(String conditions) {
+        for (String c : conditions.split(" ")) {
+            boolean negated = c.startsWith("!");
+            if (has(feature(negated ? c.substring(1) : c)) == negated) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Feature feature(String tag) {

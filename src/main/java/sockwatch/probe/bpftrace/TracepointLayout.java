@@ -14,12 +14,16 @@ import java.util.regex.Pattern;
  * Checks the record layout that setsockopt.bt's enter probe reads by offset (it does, rather than args->fd,
  * because that keeps bpftrace 0.17's start-up at a third): fd, level, optname, optval and optlen in 8-byte slots
  * at 16, 24, 32, 40 and 48, as tracefs' format file for the tracepoint describes them on 64-bit kernels. A kernel
- * that lays the record out otherwise would be misread, so the bpftrace backend refuses it instead.
+ * that lays the record out otherwise would be misread, so the bpftrace backend refuses it instead. The same for
+ * raw_syscalls:sys_enter, which the 32-bit part reads by offset: long id at 8, unsigned long args[6] at 16.
  */
 final class TracepointLayout {
     static final String FORMAT = "events/syscalls/sys_enter_setsockopt/format";
+    static final String RAW_FORMAT = "events/raw_syscalls/sys_enter/format";
     private static final Map<String, Integer> EXPECTED = expected();
-    private static final Pattern FIELD = Pattern.compile("field:[^;]*?(\\w+);\\s*offset:(\\d+);\\s*size:(\\d+);");
+    private static final Map<String, String> RAW_EXPECTED = Map.of("id", "8/8", "args", "16/48");
+    private static final Pattern FIELD = Pattern.compile(
+            "field:[^;]*?(\\w+)(?:\\[\\d+\\])?;\\s*offset:(\\d+);\\s*size:(\\d+);");
 
     private TracepointLayout() {
     }
@@ -44,12 +48,42 @@ final class TracepointLayout {
         return problemIn(format);
     }
 
-    static Optional<String> problemIn(String format) {
+    /** The same for raw_syscalls:sys_enter (the 32-bit part, with record offsets). */
+    static Optional<String> rawProblem(Path tracing) {
+        String format;
+        try {
+            format = Files.readString(tracing.resolve(RAW_FORMAT));
+        } catch (IOException e) {
+            return Optional.of("cannot read " + tracing.resolve(RAW_FORMAT) + " (32-bit programs are seen through"
+                    + " raw_syscalls): " + e.getMessage());
+        }
+        return rawProblemIn(format);
+    }
+
+    static Optional<String> rawProblemIn(String format) {
+        Map<String, String> seen = fields(format);
+        for (String name : List.of("id", "args")) {
+            String got = seen.get(name);
+            if (!RAW_EXPECTED.get(name).equals(got)) {
+                return Optional.of("the raw_syscalls:sys_enter record is laid out differently from what sockwatch's"
+                        + " 32-bit probe reads (" + name + ": offset/size " + (got == null ? "missing" : got)
+                        + ", expected " + RAW_EXPECTED.get(name) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> fields(String format) {
         Map<String, String> seen = new LinkedHashMap<>();
         Matcher m = FIELD.matcher(format);
         while (m.find()) {
             seen.put(m.group(1), m.group(2) + "/" + m.group(3));
         }
+        return seen;
+    }
+
+    static Optional<String> problemIn(String format) {
+        Map<String, String> seen = fields(format);
         for (Map.Entry<String, Integer> e : EXPECTED.entrySet()) {
             String want = e.getValue() + "/8";
             String got = seen.get(e.getKey());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +37,8 @@ class ProbeDialectTest {
     @Test
     void bpftrace017RunsTheFileAsShippedButForItsTags() {
         String s = source(0, 17, 0);
-        assertEquals(PROBE.replaceAll("[ \\t]*//@ record-offsets", "").replaceAll("(?m)^\\s*//@ !record-offsets .*\\n", ""), s);
+        assertEquals(PROBE.replaceAll("(?m)^.*//@ compat32.*\\n", "").replaceAll("[ \\t]*//@ record-offsets", "")
+                .replaceAll("(?m)^\\s*//@ !record-offsets .*\\n", ""), s);
         assertTrue(s.contains("$rec = (uint64)args;"));
         assertTrue(s.contains("kptr($rec + 16)"));
         assertFalse(s.contains("(int32)args->fd"));
@@ -63,8 +65,8 @@ class ProbeDialectTest {
     @Test
     void everyTagIsResolvedAndTheRestIsUntouched() {
         for (String s : List.of(source(0, 12, 0), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
-            assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z-]+").matcher(s).find(), "a tag was left in the text");
-            assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z-]+.*")).count(),
+            assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z0-9-]+").matcher(s).find(), "a tag was left");
+            assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z0-9-]+.*")).count(),
                     s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1),
                     "untagged lines are all kept, tagged ones replaced");
         }
@@ -83,6 +85,42 @@ class ProbeDialectTest {
         assertFalse(std.containsKey("BPFTRACE_STRLEN"), "deprecated in 0.20, and the probe prints no strings");
         assertFalse(new ProbeDialect(BpftraceVersion.of(0, 23, 2)).environment(null).containsKey("BPFTRACE_MAX_MAP_KEYS"));
         assertTrue(new ProbeDialect(BpftraceVersion.of(0, 17, 0)).flags().contains("--no-warnings"));
+    }
+
+    @Test
+    void tagsCanBeCombinedAndNegatedAndAnOptionalLineCanBeVersionDependent() {
+        String text = String.join("\n", "a", "b //@ compat32", "c //@ compat32 record-offsets",
+                "d //@ compat32 !record-offsets", "\t//@ !record-offsets e //@ compat32", "f");
+        ProbeDialect v17 = new ProbeDialect(BpftraceVersion.of(0, 17, 0));
+        ProbeDialect v23 = new ProbeDialect(BpftraceVersion.of(0, 23, 2));
+        Set<ProbeDialect.Feature> on = Set.of(ProbeDialect.Feature.COMPAT32);
+        assertEquals("a\nf", v17.source(text));
+        assertEquals("a\nf", v23.source(text));
+        assertEquals("a\nb\nc\nf", v17.with(on).source(text));
+        assertEquals("a\nb\nd\n\te\nf", v23.with(on).source(text));
+        assertFalse(v17.has(ProbeDialect.Feature.COMPAT32), "optional: never on by version alone");
+        assertThrows(IllegalArgumentException.class, () -> v17.with(Set.of(ProbeDialect.Feature.TRACEFS)));
+    }
+
+    @Test
+    void the32BitPartIsThereOnlyWhenSwitchedOnAndReadsTheRecordTheWayEachVersionCan() {
+        Set<ProbeDialect.Feature> on = Set.of(ProbeDialect.Feature.COMPAT32);
+        for (String s : List.of(source(0, 17, 0), source(0, 23, 2))) {
+            assertFalse(s.contains("tracepoint:raw_syscalls"), "off by default: it runs on every syscall");
+        }
+        String v17 = new ProbeDialect(BpftraceVersion.of(0, 17, 0)).with(on).source(PROBE);
+        String v23 = new ProbeDialect(BpftraceVersion.of(0, 23, 2)).with(on).source(PROBE);
+        for (String s : List.of(v17, v23)) {
+            assertTrue(s.contains("tracepoint:raw_syscalls:sys_enter\n/"), s);
+            assertTrue(s.contains("tracepoint:syscalls:sys_exit_setsockopt\n, tracepoint:raw_syscalls:sys_exit\n"));
+            assertTrue(s.contains("(curtask->thread_info.status & 2)"), "only a caller in a 32-bit syscall");
+            assertTrue(s.contains("&& ($1 == 0 || @watch[pid])/"), "the same watch as the 64-bit probe, tested last");
+            assertEquals(1, s.split("printf\\(\"SW2 ", -1).length - 3, "still one copy of the printing");
+        }
+        assertTrue(v17.contains("$id = *(int64 *)kptr($rec + 8);"));
+        assertFalse(v17.contains("args->id"), "0.17: by record offset (start-up)");
+        assertTrue(v23.contains("$id = args->id;"));
+        assertFalse(v23.contains("kptr((uint64)args") || v23.contains("(uint64)args;"), "0.19+: args cannot be cast");
     }
 
     @Test

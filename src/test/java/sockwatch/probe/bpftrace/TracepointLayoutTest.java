@@ -33,10 +33,24 @@ class TracepointLayoutTest {
     }
 
     @Test
+    void the32BitPartsRawSyscallsRecordIsCheckedToo() throws Exception {
+        String raw = new String(TracepointLayoutTest.class.getResourceAsStream(
+                "/bpftrace/raw_syscalls_sys_enter.format.kernel-6.18").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(Optional.empty(), TracepointLayout.rawProblemIn(raw));
+        assertEquals(Optional.of("the raw_syscalls:sys_enter record is laid out differently from what sockwatch's"
+                + " 32-bit probe reads (args: offset/size 12/24, expected 16/48)"), TracepointLayout.rawProblemIn(
+                raw.replace("args[6];\toffset:16;\tsize:48;", "args[6];\toffset:12;\tsize:24;")));
+        assertTrue(TracepointLayout.rawProblemIn(raw.replace("long id;", "long nr;")).orElseThrow()
+                .contains("(id: offset/size missing"));
+    }
+
+    @Test
     void thisKernelsLayoutMatches() throws Exception {
         Capabilities.requireBpftrace();
         Path tracing = sockwatch.sys.Tracefs.ensureMounted(); // as sockwatch does before it traces
         assertTrue(Files.exists(tracing.resolve(TracepointLayout.FORMAT)), tracing.toString());
         assertEquals(Optional.empty(), TracepointLayout.problem(tracing));
+        assertEquals(Optional.empty(), TracepointLayout.rawProblem(tracing));
     }
 }
