@@ -111,6 +111,7 @@
 //SOURCES ../src/main/java/sockwatch/sys/Compat32.java
 //SOURCES ../src/main/java/sockwatch/sys/ExecutableAbi.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java
+//SOURCES ../src/main/java/sockwatch/sys/IoUring.java
 //SOURCES ../src/main/java/sockwatch/sys/KernelFacts.java
 //SOURCES ../src/main/java/sockwatch/sys/LaunchedCommand.java
 //SOURCES ../src/main/java/sockwatch/sys/Privileges.java

@@ -111,6 +111,15 @@ public final class SockwatchCommand implements Callable<Integer> {
             + " for the whole system or -c, any process) or the COMMAND is one at the start; --no-compat32: never")
     Boolean compat32;
 
+    @Option(names = "--no-io-uring", description = "bpftrace: leave out the probe's io_uring part (setsockopt made"
+            + " through io_uring requests, Linux 6.7+), which runs on every io_uring request of the system")
+    boolean noIoUring;
+
+    /** What the armed probe itself leaves out (its blind spots), for the summary. */
+    private volatile RunningTrace armedTrace;
+    /** Watched processes that held an io_uring instance at the start, for a backend blind to io_uring. */
+    private volatile List<Long> ioUringHolders = List.of();
+
     /** Whether 32-bit programs' calls are watched, and why (for the banner, and a summary that saw none). */
     Compat32.Decision compat32Decision;
 
@@ -160,7 +169,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
                 : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly);
-        request = request.compat32(decideCompat32(launched));
+        request = request.compat32(decideCompat32(launched)).ioUring(!noIoUring);
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {
@@ -202,6 +211,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             choice = armed.choice();
             trace = armed.trace();
             armedBackend = choice.backend().name();
+            armedTrace = trace;
         } catch (Arming.ArmFailure e) {
             if (launched != null) {
                 launched.cancel();
@@ -215,6 +225,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             }
         }
         err.println(banner(choice, launched, children ? watched.alive().size() - pids.size() : -1));
+        noteIoUringHolders(watched);
         if (launched != null) {
             launched.go();
         }
@@ -284,6 +295,23 @@ public final class SockwatchCommand implements Callable<Integer> {
         return exit;
     }
 
+    /**
+     * strace and stap cannot see setsockopt made through io_uring: where a watched process holds an io_uring
+     * instance at the start, say so now rather than let the watch look complete.
+     */
+    private void noteIoUringHolders(WatchedProcesses watched) {
+        if ("bpftrace".equals(armedBackend) || !sockwatch.sys.IoUring.kernelHasSocketCommands() || watched == null) {
+            return;
+        }
+        List<Long> holders = sockwatch.sys.IoUring.holders(watched.alive());
+        ioUringHolders = holders;
+        if (!holders.isEmpty()) {
+            System.err.println("sockwatch: PID " + pidList(holders) + " holds an io_uring instance: options it sets"
+                    + " through io_uring requests are not seen by " + armedBackend + " (--backend bpftrace sees"
+                    + " them)");
+        }
+    }
+
     /** Looks for 32-bit programs among what will be watched (sockwatch.sys.Compat32 has the rule). */
     private boolean decideCompat32(LaunchedCommand launched) throws UserException {
         try {
@@ -346,6 +374,16 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         if ("bpftrace".equals(armedBackend) && compat32Decision != null) {
             compat32Decision.blindSpot().ifPresent(spots::add); // strace and stap see 32-bit calls as they are
+        }
+        RunningTrace t = armedTrace;
+        if (t != null) {
+            spots.addAll(t.blindSpots());
+        }
+        if (armedBackend != null && !"bpftrace".equals(armedBackend) && sockwatch.sys.IoUring.kernelHasSocketCommands()) {
+            List<Long> holders = ioUringHolders;
+            spots.add("setsockopt through io_uring requests (Linux 6.7+), which " + armedBackend + " cannot see"
+                    + (holders.isEmpty() ? "" : ": PID " + pidList(holders) + " held an io_uring instance at the"
+                    + " start"));
         }
         if (printer.unfollowed() > 0) {
             spots.add(printer.unfollowed() + " tasks forked by watched processes, for which the probe's table had"

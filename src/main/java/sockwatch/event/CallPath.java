@@ -8,12 +8,18 @@ package sockwatch.event;
  * @param via     JSON "via": "syscall" or "io_uring"
  * @param compat  true for a 32-bit (ia32) caller: JSON "abi": "32-bit"
  * @param code    the number setsockopt.bt prints for it (the last field of an SW2 line; absent = 1)
+ * (JsonFormatter keys a cache on the ordinal in 3 bits: at most 8 paths)
  */
 public enum CallPath {
     SYSCALL("syscall", false, 1, null),
     SYSCALL_32("syscall", true, 2, "32-bit"),
     SOCKETCALL_32("syscall", true, 3, "32-bit, socketcall"),
-    IO_URING("io_uring", false, 4, "via io_uring");
+    IO_URING("io_uring", false, 4, "via io_uring"),
+    /**
+     * An io_uring request on a registered file (IOSQE_FIXED_FILE): its "fd" is the index in the ring's table
+     * (JSON "registered_file": true; text "on registered file N").
+     */
+    IO_URING_REGISTERED("io_uring", false, 5, "via io_uring");
 
     private final String via;
     private final boolean compat;

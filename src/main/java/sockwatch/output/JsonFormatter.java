@@ -106,8 +106,8 @@ public final class JsonFormatter implements EventFormatter {
     }
 
     /**
-     * {@code , "errno": "ENOENT", "ok": false, "backend": "bpftrace", "via": "syscall", "abi": "64-bit"}}: the end of
-     * the line.
+     * {@code , "errno": "ENOENT", "ok": false, "backend": "bpftrace", "via": "syscall", "abi": "64-bit",
+     * "registered_file": false}}: the end of the line.
      */
     private String resultFragment(EventView v) {
         var e = v.event();
@@ -123,6 +123,8 @@ public final class JsonFormatter implements EventFormatter {
             Json.string(b, e.path().via());
             b.append(", \"abi\": ");
             Json.string(b, e.path().abi());
+            // io_uring on a registered file: its "fd" is the index in the ring's file table
+            b.append(", \"registered_file\": ").append(e.path() == sockwatch.event.CallPath.IO_URING_REGISTERED);
             f = results.put(key, errno, e.backend(), b.append('}').toString());
         }
         return f;

@@ -32,7 +32,8 @@ public final class TextFormatter implements EventFormatter {
             appendOption(out, v);
             out.append(" to ").append(v.value().text());
         }
-        out.append(" on fd ").append(e.fd());
+        out.append(e.path() == sockwatch.event.CallPath.IO_URING_REGISTERED ? " on registered file " : " on fd ")
+                .append(e.fd());
         SocketText.appendTo(out, e.socket());
         if (e.path().note() != null) {
             out.append(" [").append(e.path().note()).append(']');

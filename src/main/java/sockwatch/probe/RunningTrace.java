@@ -34,6 +34,11 @@ public interface RunningTrace extends AutoCloseable {
         return false;
     }
 
+    /** Calls this run's probe cannot see that could happen here (a part it left out), for the summary. */
+    default java.util.List<String> blindSpots() {
+        return java.util.List.of();
+    }
+
     /** Waits for the backend to end by itself; returns its exit code. */
     int waitFor() throws InterruptedException;
 

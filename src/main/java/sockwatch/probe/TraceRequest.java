@@ -14,15 +14,16 @@ import java.util.List;
  *                        (value or result); count identical repeats in the kernel and report them at the end
  * @param compat32        also watch 32-bit programs' calls (bpftrace: a probe on every syscall, see
  *                        sockwatch.sys.Compat32 for when it is worth it)
+ * @param ioUring         also watch setsockopt through io_uring where the kernel has it (bpftrace; default on)
  */
 public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly,
-        boolean compat32) {
+        boolean compat32, boolean ioUring) {
     public TraceRequest {
         pids = List.copyOf(pids);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
-        this(pids, followChildren, tcpOnly, changesOnly, false);
+        this(pids, followChildren, tcpOnly, changesOnly, false, true);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren) {
@@ -30,11 +31,11 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest tcpOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, only, changesOnly, compat32);
+        return new TraceRequest(pids, followChildren, only, changesOnly, compat32, ioUring);
     }
 
     public TraceRequest changesOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32);
+        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32, ioUring);
     }
 
     public static TraceRequest everything() {
@@ -51,6 +52,10 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest compat32(boolean on) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on, ioUring);
+    }
+
+    public TraceRequest ioUring(boolean on) {
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, on);
     }
 }

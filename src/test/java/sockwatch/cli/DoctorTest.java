@@ -19,8 +19,11 @@ class DoctorTest {
         assertEquals(0, r.exit(), r.stdout() + r.stderr());
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+bpftrace\\s+available\\s+.*")), r.stdout());
         // The 32-bit part, switched on by itself where a 32-bit program is watched, really compiled too.
+        // So did the io_uring part, on a kernel that can set options through io_uring (6.7+).
+        String uring = sockwatch.sys.IoUring.kernelHasSocketCommands() ? " \\(with its io_uring part\\)" : "";
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\s+bpftrace\\s+available\\s+.*compiled and armed"
-                + " the probe here in [0-9.]+ s; with its 32-bit part \\(--compat32\\) in [0-9.]+ s\\)")), r.stdout());
+                + " the probe here" + uring + " in [0-9.]+ s; with its 32-bit part \\(--compat32\\) in [0-9.]+ s\\)")),
+                r.stdout());
         assertTrue(r.stdout().contains("root yes"), r.stdout());
         boolean modules = Files.exists(Path.of("/proc/modules"));
         assertTrue(r.stdout().contains("loadable modules " + (modules ? "yes" : "no")), r.stdout());

@@ -131,7 +131,7 @@ class CompatMatrixTest {
         if (TIMES.isEmpty()) {
             return;
         }
-        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g");
+        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g", "h");
         StringBuilder b = new StringBuilder(String.format("CompatMatrixTest:%n  %-10s %-15s %-18s", "SUITE", "EXPECT",
                 "DOCTOR: bpftrace"));
         steps.forEach(k -> b.append(String.format(" %-6s", k)));
@@ -177,7 +177,8 @@ class CompatMatrixTest {
                     step("d", "d. -p PID of a running python3", this::pid),
                     step("e", "e. --changes-only: 50 identical calls", this::changesOnly),
                     step("f", "f. snapshot -p PID", this::snapshot),
-                    step("g", "g. a static 32-bit program: socketcall and syscall 366", this::thirtyTwoBit));
+                    step("g", "g. a static 32-bit program: socketcall and syscall 366", this::thirtyTwoBit),
+                    step("h", "h. setsockopt through io_uring (4 requests, one fails)", this::ioUring));
         }
 
         private DynamicNode step(String key, String name, Executable body) {
@@ -483,6 +484,34 @@ class CompatMatrixTest {
             }
         }
 
+        /**
+         * h. testapp/native/uring_setsockopt.c (static) launched: its four io_uring requests seen by this
+         * bpftrace's text of the probe's io_uring part, values and results as the program's own completions say.
+         */
+        private void ioUring() throws Exception {
+            Path program = staticProgram("uring_setsockopt.c", "uring_setsockopt");
+            Result r = run(chrootCommand(List.of(program.getParent()), sockwatchArgs("--backend", "bpftrace",
+                    "--json", "--", program.toString())), 180);
+            if (!verdict().available()) {
+                assertRefused(r);
+                return;
+            }
+            assertEquals(0, r.exit(), doctorSaid() + ", so io_uring requests must be traced\n" + r.describe());
+            List<JsonObject> events = r.stdout().lines().filter(l -> l.startsWith("{"))
+                    .map(l -> JsonParser.parseString(l).getAsJsonObject()).filter(o -> o.has("ts")).toList();
+            assertEquals(List.of("TCP_NODELAY", "SO_KEEPALIVE", "TCP_KEEPIDLE", "null"), events.stream()
+                    .map(e -> str(e.get("option")) == null ? "null" : str(e.get("option"))).toList(), r.describe());
+            assertEquals(List.of(0, 0, 0, -92), events.stream().map(e -> e.get("ret").getAsInt()).toList(),
+                    r.describe());
+            assertTrue(r.stdout().contains("res 4 -92\n"), "the program's own completion\n" + r.describe());
+            assertOption(events.get(0), "SOL_TCP", 6, "TCP_NODELAY", 1, r);
+            assertEquals(30, events.get(2).get("value").getAsInt(), r.describe());
+            for (JsonObject e : events) {
+                assertEquals("io_uring", str(e.get("via")), r.describe());
+                assertEquals("tcp", str(e.get("proto")), r.describe());
+            }
+        }
+
         /** IP_TOS=16 (SOL_IP), TCP_NODELAY=1 (SOL_TCP), SO_KEEPALIVE=1 (SOL_SOCKET), in order, by pid, all ok. */
         private void assertThreeOptions(List<JsonObject> events, long pid, Result r) {
             assertEquals(List.of("IP_TOS", "TCP_NODELAY", "SO_KEEPALIVE"),
@@ -577,20 +606,33 @@ class CompatMatrixTest {
         }
     }
 
-    private static Path static32;
+    private static final Map<String, Path> PROGRAMS = new ConcurrentHashMap<>();
 
-    /** testapp/native/setsockopt32.c built once, -m32 -static, in this checkout's target/ (not a shared folder). */
-    static synchronized Path static32() throws Exception {
-        if (static32 == null) {
-            Path dir = REPO.resolve("target/compat32");
+    /** testapp/native/setsockopt32.c built once, -m32 -static. */
+    static Path static32() throws Exception {
+        return staticProgram("setsockopt32.c", "setsockopt32s", "-m32");
+    }
+
+    /**
+     * A test program of testapp/native built once, -static (it needs no library in the chroot), in this
+     * checkout's target/compat-programs (not a shared folder).
+     */
+    static synchronized Path staticProgram(String source, String name, String... flags) throws Exception {
+        Path built = PROGRAMS.get(name);
+        if (built == null) {
+            Path dir = REPO.resolve("target/compat-programs");
             Files.createDirectories(dir);
-            Path out = dir.resolve("setsockopt32s");
-            Result r = run(List.of("gcc", "-m32", "-static", "-O2", "-Wall", "-o", out.toString(),
-                    REPO.resolve("testapp/native/setsockopt32.c").toString()), 120);
-            assertEquals(0, r.exit(), "gcc -m32 -static (test.sh installs gcc-multilib)\n" + r.describe());
-            static32 = out;
+            built = dir.resolve(name);
+            List<String> cmd = new ArrayList<>(List.of("gcc"));
+            cmd.addAll(List.of(flags));
+            cmd.addAll(List.of("-static", "-O2", "-Wall", "-o", built.toString(),
+                    REPO.resolve("testapp/native").resolve(source).toString()));
+            Result r = run(cmd, 120);
+            assertEquals(0, r.exit(), String.join(" ", cmd) + " (test.sh installs gcc-multilib for -m32)\n"
+                    + r.describe());
+            PROGRAMS.put(name, built);
         }
-        return static32;
+        return built;
     }
 
     /** doctor's bpftrace row. */

@@ -27,7 +27,8 @@ import sockwatch.support.Capabilities;
  * One boot per suite runs bpftrace by hand (a BEGIN program, the setsockopt tracepoint listed, a tracepoint
  * probe armed), `sockwatch self-check --backend bpftrace` and a launch that sets IP_TOS, TCP_NODELAY and
  * SO_KEEPALIVE at three levels, where each event must carry its own level and name (IP_TOS and TCP_NODELAY are
- * both optname 1: only the level tells them apart).
+ * both optname 1: only the level tells them apart), and a launch of testapp/native/uring_setsockopt.c, whose
+ * io_uring requests must be seen on a kernel that has io_uring socket commands (6.7+: trixie's 6.12).
  *
  * <p>bullseye's expectation is sockwatch's refusal, exit 3 in one line: its bpftrace 0.11.3, as Debian installs
  * it (no kernel headers: the package does not ask for them), cannot compile any tracepoint probe, not even a
@@ -89,6 +90,10 @@ class KernelVmTest {
             "echo \"sockwatch-armed $t $(up)\" >> times.out",
             "wait $sw; echo $? > launch.rc",
             "echo \"launch $t $(up)\" >> times.out",
+            // setsockopt through io_uring (testapp/native/uring_setsockopt.c, static): seen on 6.7+ kernels
+            "step uring",
+            "t=$(up); $SW --backend bpftrace --json -- /job/uring_setsockopt > uring.out 2> uring.err; echo $? > uring.rc",
+            "echo \"uring $t $(up)\" >> times.out",
             "step end");
 
     /**
@@ -145,6 +150,8 @@ class KernelVmTest {
         Path job = Files.createDirectories(work.resolve(suite));
         VmJobs.stageClassPath(job);
         Files.writeString(job.resolve("levels.py"), LEVELS_PY);
+        Files.copy(CompatMatrixTest.staticProgram("uring_setsockopt.c", "uring_setsockopt"),
+                job.resolve("uring_setsockopt"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Files.writeString(job.resolve("job.sh"), JOB + "\n");
         VmJobs.Result vm = VmJobs.run(20, job.resolve("vm.log"), VmJobs.VM.resolve("run-job.sh").toString(),
                 "--suite", suite, "--timeout", "900", job.toString());
@@ -176,7 +183,35 @@ class KernelVmTest {
         assertTrue(selfCheck.contains("PASS: ") && selfCheck.contains("bpftrace backend"), selfCheck);
 
         checkLevels(suite, job);
+        checkIoUring(suite, job, facts);
         VmJobs.deleteTree(job);
+    }
+
+    /**
+     * The io_uring program's four requests on the guest's own kernel: seen with their results where the kernel has
+     * socket commands (6.7+: trixie's 6.12), where it does not the program says so (exit 2) and nothing is missed.
+     */
+    private static void checkIoUring(String suite, Path job, String facts) throws IOException {
+        java.util.regex.Matcher k = java.util.regex.Pattern.compile("kernel (\\d+)\\.(\\d+)").matcher(facts);
+        assertTrue(k.find(), facts);
+        boolean hasCommands = Integer.parseInt(k.group(1)) * 1000 + Integer.parseInt(k.group(2))
+                >= sockwatch.sys.IoUring.SOCKET_COMMANDS_SINCE;
+        String err = read(job, "uring.err");
+        String out = read(job, "uring.out");
+        if (!hasCommands) {
+            assertEquals("2", read(job, "uring.rc").trim(), suite + ": the program's own status: " + err);
+            assertTrue(!out.contains("{"), suite + ": nothing to see: " + out);
+            return;
+        }
+        assertEquals("0", read(job, "uring.rc").trim(), suite + ": " + err);
+        List<JsonObject> events = out.lines().filter(l -> l.startsWith("{"))
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(List.of("TCP_NODELAY=0", "SO_KEEPALIVE=0", "TCP_KEEPIDLE=0", "null=-92"), events.stream()
+                .map(e -> text(e, "option") + "=" + e.get("ret").getAsInt()).toList(), suite + ": " + out + err);
+        assertTrue(out.contains("res 4 -92"), suite + ": the program's own completion: " + out);
+        for (JsonObject e : events) {
+            assertEquals("io_uring", e.get("via").getAsString(), e.toString());
+        }
     }
 
     /**

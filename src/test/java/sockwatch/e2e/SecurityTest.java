@@ -46,10 +46,14 @@ class SecurityTest {
             v.waitFor(10, TimeUnit.SECONDS);
             sockwatch.probe.bpftrace.ProbeDialect dialect = new sockwatch.probe.bpftrace.ProbeDialect(
                     sockwatch.probe.bpftrace.BpftraceVersion.parse(version).orElseThrow());
-            String expected = dialect.source(resource);
+            // the io_uring part is on where the kernel can set options through io_uring (constant text too)
+            java.util.Set<sockwatch.probe.bpftrace.ProbeDialect.Feature> parts = sockwatch.sys.IoUring
+                    .kernelHasSocketCommands() ? java.util.EnumSet.of(sockwatch.probe.bpftrace.ProbeDialect.Feature.IO_URING)
+                    : java.util.EnumSet.noneOf(sockwatch.probe.bpftrace.ProbeDialect.Feature.class);
+            String expected = parts.isEmpty() ? dialect.source(resource) : dialect.with(parts).source(resource);
             // -c watches any process: with a 32-bit one running, the optional 32-bit part is on (constant text too)
-            String with32 = dialect.with(java.util.Set.of(sockwatch.probe.bpftrace.ProbeDialect.Feature.COMPAT32))
-                    .source(resource);
+            parts.add(sockwatch.probe.bpftrace.ProbeDialect.Feature.COMPAT32);
+            String with32 = dialect.with(parts).source(resource);
             // commons-exec trims every argument: the file's final newline is the only difference.
             assertEquals(argv.get(e + 1).equals(with32.strip()) ? with32.strip() : expected.strip(), argv.get(e + 1),
                     "the -e program is the shipped resource for " + version);

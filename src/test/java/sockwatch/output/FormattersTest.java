@@ -85,7 +85,7 @@ class FormattersTest {
         JsonObject o = obj(event("python3", 1, 13, le(1, 5), 0));
         assertEquals(List.of("ts", "pid", "tid", "comm", "fd", "family", "proto", "state", "local", "remote",
                 "level", "level_num", "option", "optname", "value", "raw", "optlen", "truncated", "ret", "errno", "ok",
-                "backend", "via", "abi"), List.copyOf(o.keySet()));
+                "backend", "via", "abi", "registered_file"), List.copyOf(o.keySet()));
         assertEquals("2025-11-25T17:31:51.123456789Z", o.get("ts").getAsString());
         assertEquals(4242, o.get("pid").getAsInt());
         assertEquals("python3", o.get("comm").getAsString());
@@ -103,6 +103,7 @@ class FormattersTest {
         assertEquals("bpftrace", o.get("backend").getAsString());
         assertEquals("syscall", o.get("via").getAsString());
         assertEquals("64-bit", o.get("abi").getAsString());
+        assertFalse(o.get("registered_file").getAsBoolean());
     }
 
     @Test
@@ -115,6 +116,13 @@ class FormattersTest {
         JsonObject o = obj(e.withPath(CallPath.IO_URING));
         assertEquals("io_uring", o.get("via").getAsString());
         assertEquals("64-bit", o.get("abi").getAsString());
+        assertFalse(o.get("registered_file").getAsBoolean());
+        SetsockoptEvent reg = e.withPath(CallPath.IO_URING_REGISTERED);
+        assertTrue(line(reg).contains(" on registered file 3 ") && line(reg).contains(" [via io_uring] ... success"),
+                line(reg));
+        assertEquals("io_uring", obj(reg).get("via").getAsString());
+        assertTrue(obj(reg).get("registered_file").getAsBoolean());
+        assertEquals(3, obj(reg).get("fd").getAsInt(), "the index, as the request named it");
         JsonObject c = obj(e.withPath(CallPath.SYSCALL_32));
         assertEquals("syscall", c.get("via").getAsString());
         assertEquals("32-bit", c.get("abi").getAsString());

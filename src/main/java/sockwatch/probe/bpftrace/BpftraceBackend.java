@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sockwatch.event.EventSink;
@@ -18,6 +21,7 @@ import sockwatch.probe.RunningTrace;
 import sockwatch.probe.TraceBackend;
 import sockwatch.probe.TraceRequest;
 import sockwatch.sys.Executables;
+import sockwatch.sys.IoUring;
 import sockwatch.sys.Privileges;
 import sockwatch.sys.Tracefs;
 
@@ -94,7 +98,8 @@ public final class BpftraceBackend implements TraceBackend {
     public String verify() throws BackendUnavailableException {
         checkAvailable();
         long t0 = System.nanoTime();
-        Running t = launch(INERT_PID, false, false, false, false, EventSink.DISCARD, 0);
+        Parts parts = defaultParts(true);
+        Running t = launch(INERT_PID, false, false, false, parts.on(), EventSink.DISCARD, 0);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
@@ -102,8 +107,12 @@ public final class BpftraceBackend implements TraceBackend {
                         + "probe here" + (why != null ? ": " + why : ""), fixFor(why));
             }
             String armed = String.format(java.util.Locale.ROOT,
-                    "bpftrace %s compiled and armed the probe here in %.2f s", dialect().version(),
+                    "bpftrace %s compiled and armed the probe here%s in %.2f s", dialect().version(),
+                    parts.on().contains(ProbeDialect.Feature.IO_URING) ? " (with its io_uring part)" : "",
                     (System.nanoTime() - t0) / 1e9);
+            if (parts.unseen() != null) {
+                armed += "; without its io_uring part: " + parts.unseen();
+            }
             t.close();
             return armed + "; " + verifyCompat32();
         } catch (InterruptedException e) {
@@ -123,7 +132,9 @@ public final class BpftraceBackend implements TraceBackend {
             return "its 32-bit part (--compat32) cannot run here: " + e.oneLine();
         }
         long t0 = System.nanoTime();
-        try (Running t = launch(INERT_PID, false, false, false, true, EventSink.DISCARD, 0)) {
+        Set<ProbeDialect.Feature> with32 = EnumSet.of(ProbeDialect.Feature.COMPAT32);
+        with32.addAll(defaultParts(true).on());
+        try (Running t = launch(INERT_PID, false, false, false, with32, EventSink.DISCARD, 0)) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
                 return "its 32-bit part (--compat32) did not compile here" + (why != null ? ": " + why : "");
@@ -210,12 +221,50 @@ public final class BpftraceBackend implements TraceBackend {
         List<Integer> roots = request.pids();
         int rootPid = roots.isEmpty() ? 0 : roots.get(0);
         boolean announce = roots.size() > 1 || (request.followChildren() && !roots.isEmpty());
-        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(),
-                request.compat32(), sink, announce ? ProcessHandle.current().pid() : 0);
+        Parts parts = defaultParts(request.ioUring());
+        Set<ProbeDialect.Feature> on = EnumSet.copyOf(parts.on());
+        if (request.compat32()) {
+            on.add(ProbeDialect.Feature.COMPAT32);
+        }
+        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), on, sink,
+                announce ? ProcessHandle.current().pid() : 0);
+        if (parts.unseen() != null) {
+            r.blindSpots.add("setsockopt through io_uring (" + parts.unseen() + ")");
+        }
         if (announce) {
             r.announceOnceArmed(roots, request.followChildren());
         }
         return r;
+    }
+
+    /**
+     * The optional parts a run has by default: io_uring where this kernel can set options through it (6.7+) and
+     * asked for; unseen says why not where such calls could happen (null: none missed).
+     */
+    record Parts(Set<ProbeDialect.Feature> on, String unseen) {
+    }
+
+    static Parts defaultParts(boolean ioUringAsked) {
+        if (!IoUring.kernelHasSocketCommands()) {
+            return new Parts(EnumSet.noneOf(ProbeDialect.Feature.class), null); // no such calls before 6.7
+        }
+        if (!ioUringAsked) {
+            return new Parts(EnumSet.noneOf(ProbeDialect.Feature.class), "--no-io-uring");
+        }
+        String problem = null;
+        try {
+            Path tracing = Tracefs.ensureMounted();
+            if (!Files.isDirectory(tracing.resolve("events/io_uring/io_uring_submit_req"))
+                    || !Files.isDirectory(tracing.resolve("events/io_uring/io_uring_complete"))) {
+                problem = "this kernel has no io_uring_submit_req/io_uring_complete tracepoints";
+            } else if (dialect().has(ProbeDialect.Feature.RECORD_OFFSETS)) {
+                problem = TracepointLayout.uringProblem(tracing).orElse(null);
+            }
+        } catch (IOException | BackendUnavailableException e) {
+            problem = e.getMessage();
+        }
+        return problem != null ? new Parts(EnumSet.noneOf(ProbeDialect.Feature.class), problem)
+                : new Parts(EnumSet.of(ProbeDialect.Feature.IO_URING), null);
     }
 
     /** The 32-bit part's tracepoints exist and, where it reads one by offset, are laid out as it reads them. */
@@ -238,11 +287,12 @@ public final class BpftraceBackend implements TraceBackend {
         }
     }
 
-    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly, boolean compat32,
-                           EventSink sink, long announcer) throws BackendUnavailableException {
-        // 32-bit callers: a probe on every syscall, only when asked (sockwatch.sys.Compat32 decides)
-        ProbeDialect dialect = compat32 ? dialect().with(java.util.EnumSet.of(ProbeDialect.Feature.COMPAT32))
-                : dialect();
+    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly,
+                           Set<ProbeDialect.Feature> parts, EventSink sink, long announcer)
+            throws BackendUnavailableException {
+        // optional parts: 32-bit callers (a probe on every syscall, only when asked: sockwatch.sys.Compat32
+        // decides) and io_uring (defaultParts)
+        ProbeDialect dialect = parts.isEmpty() ? dialect() : dialect().with(parts);
         List<String> argv = new java.util.ArrayList<>();
         argv.add(binary().toString());
         argv.addAll(dialect.flags());
@@ -280,7 +330,8 @@ public final class BpftraceBackend implements TraceBackend {
 
     /** The probe's text as this machine's bpftrace needs it. */
     public static String probeText() throws BackendUnavailableException {
-        return dialect().source(script());
+        Set<ProbeDialect.Feature> parts = defaultParts(true).on();   // as a run here has it
+        return (parts.isEmpty() ? dialect() : dialect().with(parts)).source(script());
     }
 
     static String script() {
@@ -301,6 +352,13 @@ public final class BpftraceBackend implements TraceBackend {
         private final CountDownLatch rootExited;
         private final CountDownLatch ended;
         private final EventSink sink;
+        /** What this run's probe leaves out that could happen here (for the summary). */
+        final List<String> blindSpots = new ArrayList<>();
+
+        @Override
+        public List<String> blindSpots() {
+            return List.copyOf(blindSpots);
+        }
 
         Running(BackendProcess process, BpftraceVersion version, CountDownLatch armed, CountDownLatch rootExited,
                 CountDownLatch ended, EventSink sink) {

@@ -67,6 +67,21 @@ public final class ProbeDialect {
             boolean optional() {
                 return true;
             }
+        },
+        /**
+         * Optional: setsockopt through io_uring (IORING_OP_URING_CMD, Linux 6.7+), through the io_uring
+         * tracepoints and BTF; switched on where the kernel can make such calls (sockwatch.sys.IoUring).
+         */
+        IO_URING("io-uring") {
+            @Override
+            boolean in(BpftraceVersion v) {
+                return false;
+            }
+
+            @Override
+            boolean optional() {
+                return true;
+            }
         };
 
         final String tag;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * because that keeps bpftrace 0.17's start-up at a third): fd, level, optname, optval and optlen in 8-byte slots
  * at 16, 24, 32, 40 and 48, as tracefs' format file for the tracepoint describes them on 64-bit kernels. A kernel
  * that lays the record out otherwise would be misread, so the bpftrace backend refuses it instead. The same for
- * raw_syscalls:sys_enter, which the 32-bit part reads by offset: long id at 8, unsigned long args[6] at 16.
+ * raw_syscalls:sys_enter, which the 32-bit part reads by offset: long id at 8, unsigned long args[6] at 16; and
+ * the io_uring part's io_uring_submit_req (req at 16, opcode at 32) and io_uring_complete (req at 16, res at 32).
  */
 final class TracepointLayout {
     static final String FORMAT = "events/syscalls/sys_enter_setsockopt/format";
@@ -68,6 +69,42 @@ final class TracepointLayout {
                 return Optional.of("the raw_syscalls:sys_enter record is laid out differently from what sockwatch's"
                         + " 32-bit probe reads (" + name + ": offset/size " + (got == null ? "missing" : got)
                         + ", expected " + RAW_EXPECTED.get(name) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** io_uring's two records, which the io_uring part reads by offset with record offsets. */
+    static final String SUBMIT_FORMAT = "events/io_uring/io_uring_submit_req/format";
+    static final String COMPLETE_FORMAT = "events/io_uring/io_uring_complete/format";
+    private static final Map<String, String> SUBMIT_EXPECTED = Map.of("req", "16/8", "opcode", "32/1");
+    private static final Map<String, String> COMPLETE_EXPECTED = Map.of("req", "16/8", "res", "32/4");
+
+    /** The same for io_uring_submit_req and io_uring_complete (the io_uring part, with record offsets). */
+    static Optional<String> uringProblem(Path tracing) {
+        try {
+            return uringProblemIn(Files.readString(tracing.resolve(SUBMIT_FORMAT)),
+                    Files.readString(tracing.resolve(COMPLETE_FORMAT)));
+        } catch (IOException e) {
+            return Optional.of("cannot read the io_uring tracepoints' formats in " + tracing + ": " + e.getMessage());
+        }
+    }
+
+    static Optional<String> uringProblemIn(String submit, String complete) {
+        Optional<String> p = differs("io_uring:io_uring_submit_req", fields(submit), SUBMIT_EXPECTED,
+                List.of("req", "opcode"));
+        return p.isPresent() ? p : differs("io_uring:io_uring_complete", fields(complete), COMPLETE_EXPECTED,
+                List.of("req", "res"));
+    }
+
+    private static Optional<String> differs(String tracepoint, Map<String, String> seen, Map<String, String> want,
+            List<String> names) {
+        for (String name : names) {
+            String got = seen.get(name);
+            if (!want.get(name).equals(got)) {
+                return Optional.of("the " + tracepoint + " record is laid out differently from what sockwatch's"
+                        + " io_uring probe reads (" + name + ": offset/size " + (got == null ? "missing" : got)
+                        + ", expected " + want.get(name) + ")");
             }
         }
         return Optional.empty();

@@ -37,7 +37,8 @@ class ProbeDialectTest {
     @Test
     void bpftrace017RunsTheFileAsShippedButForItsTags() {
         String s = source(0, 17, 0);
-        assertEquals(PROBE.replaceAll("(?m)^.*//@ compat32.*\\n", "").replaceAll("[ \\t]*//@ record-offsets", "")
+        assertEquals(PROBE.replaceAll("(?m)^.*//@ compat32.*\\n", "").replaceAll("(?m)^.*//@ io-uring.*\\n", "")
+                .replaceAll("[ \\t]*//@ record-offsets", "").replaceAll("(?m)^(\\s*)//@ !io-uring ", "$1")
                 .replaceAll("(?m)^\\s*//@ !record-offsets .*\\n", ""), s);
         assertTrue(s.contains("$rec = (uint64)args;"));
         assertTrue(s.contains("kptr($rec + 16)"));
@@ -49,7 +50,7 @@ class ProbeDialectTest {
         for (String s : List.of(source(0, 19, 0), source(0, 23, 2))) {
             assertFalse(s.contains("(uint64)args;"), "0.19 made args a struct, which cannot be cast");
             assertTrue(s.contains("@call[tid] = ((int64)(int32)args->fd, (int64)args->level, (int64)args->optname, "
-                    + "(uint64)args->optval, (int64)args->optlen, 1);"));
+                    + "(uint64)args->optval, (int64)args->optlen, 1, (int64)0, (uint64)0);"));
             assertTrue(s.contains("uptr("), "address spaces stay");
         }
         assertTrue(source(0, 18, 0).contains("$rec = (uint64)args;"));
@@ -67,7 +68,7 @@ class ProbeDialectTest {
         for (String s : List.of(source(0, 12, 0), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
             assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z0-9-]+").matcher(s).find(), "a tag was left");
             assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z0-9-]+.*")).count(),
-                    s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1),
+                    s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1) - 1,   // and $ret = args->ret
                     "untagged lines are all kept, tagged ones replaced");
         }
         assertThrows(IllegalStateException.class, () -> new ProbeDialect(BpftraceVersion.of(0, 17, 0))
@@ -120,6 +121,42 @@ class ProbeDialectTest {
         assertTrue(v17.contains("$id = *(int64 *)kptr($rec + 8);"));
         assertFalse(v17.contains("args->id"), "0.17: by record offset (start-up)");
         assertTrue(v23.contains("$id = args->id;"));
+        assertFalse(v23.contains("kptr((uint64)args") || v23.contains("(uint64)args;"), "0.19+: args cannot be cast");
+    }
+
+    /**
+     * The io_uring part: the completion's probe hands the call to the shared exit probe, which must come after it
+     * (programs on one tracepoint run in attach order, which is the file's); the return value is read without
+     * naming args->ret in the shared probe (io_uring_complete has res), by offset on 0.17, from the call on 0.23.
+     */
+    @Test
+    void theIoUringPartHandsTheCallToTheOneExitProbeAndReadsTheResultTheWayEachVersionCan() {
+        Set<ProbeDialect.Feature> on = Set.of(ProbeDialect.Feature.IO_URING);
+        for (String s : List.of(source(0, 17, 0), source(0, 23, 2))) {
+            assertFalse(s.contains("tracepoint:io_uring"), "not in the text unless switched on");
+            assertTrue(s.contains("\t\t\t$ret = args->ret;\n"), s);
+        }
+        String v17 = new ProbeDialect(BpftraceVersion.of(0, 17, 0)).with(on).source(PROBE);
+        String v23 = new ProbeDialect(BpftraceVersion.of(0, 23, 2)).with(on).source(PROBE);
+        String both = new ProbeDialect(BpftraceVersion.of(0, 23, 2)).with(Set.of(ProbeDialect.Feature.IO_URING,
+                ProbeDialect.Feature.COMPAT32)).source(PROBE);
+        for (String s : List.of(v17, v23, both)) {
+            int submit = s.indexOf("tracepoint:io_uring:io_uring_submit_req\n");
+            int handoff = s.indexOf("tracepoint:io_uring:io_uring_complete\n/");
+            int exit = s.indexOf(", tracepoint:io_uring:io_uring_complete\n/@call[tid].5/");
+            assertTrue(submit > 0 && handoff > submit && exit > handoff, "submit, hand-off, then the exit probe:\n" + s);
+            assertEquals(1, s.split("printf\\(\"SW2 ", -1).length - 3, "still one copy of the printing");
+            assertFalse(s.contains("\t\t\t$ret = args->ret;\n"), "the shared probe runs on io_uring_complete too");
+        }
+        assertTrue(v17.contains("$ret = $c.5 >= 4 ? $c.6 : *(int64 *)kptr((uint64)args + 16);"));
+        assertFalse(v17.contains("args->req") || v17.contains("args->res"), "0.17: by record offset (start-up)");
+        assertTrue(v23.contains("$ret = $c.6;"));
+        assertTrue(v23.contains("@call[tid] = ($s.0, $s.1, $s.2, $s.3, $s.4, $s.5, (int64)args->ret, $s.7);"),
+                "0.23: the syscall's ret goes into the call first");
+        assertTrue(v23.indexOf("(int64)args->ret, $s.7);") < v23.indexOf(", tracepoint:io_uring:io_uring_complete\n/"),
+                "before the exit probe");
+        assertTrue(both.contains("tracepoint:syscalls:sys_exit_setsockopt\n, tracepoint:raw_syscalls:sys_exit\n/@call[tid].5/\n{\n\t$s"),
+                "with the 32-bit part, its exits get their ret the same way");
         assertFalse(v23.contains("kptr((uint64)args") || v23.contains("(uint64)args;"), "0.19+: args cannot be cast");
     }
 

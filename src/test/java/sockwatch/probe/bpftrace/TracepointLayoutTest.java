@@ -45,6 +45,22 @@ class TracepointLayoutTest {
                 .contains("(id: offset/size missing"));
     }
 
+    /** Recorded from this kernel's tracefs (6.18), like the others. */
+    @Test
+    void theIoUringPartsRecordsAreCheckedToo() throws Exception {
+        String submit = new String(TracepointLayoutTest.class.getResourceAsStream(
+                "/bpftrace/io_uring_submit_req.format.kernel-6.18").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String complete = new String(TracepointLayoutTest.class.getResourceAsStream(
+                "/bpftrace/io_uring_complete.format.kernel-6.18").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(Optional.empty(), TracepointLayout.uringProblemIn(submit, complete));
+        assertEquals(Optional.of("the io_uring:io_uring_complete record is laid out differently from what sockwatch's"
+                + " io_uring probe reads (res: offset/size 28/4, expected 32/4)"), TracepointLayout.uringProblemIn(submit,
+                complete.replace("field:int res;\toffset:32;", "field:int res;\toffset:28;")));
+        assertTrue(TracepointLayout.uringProblemIn(submit.replace("u8 opcode;", "u8 op;"), complete).orElseThrow()
+                .contains("io_uring_submit_req record is laid out differently from what sockwatch's io_uring probe reads"
+                        + " (opcode: offset/size missing"));
+    }
+
     @Test
     void thisKernelsLayoutMatches() throws Exception {
         Capabilities.requireBpftrace();
@@ -52,5 +68,6 @@ class TracepointLayoutTest {
         assertTrue(Files.exists(tracing.resolve(TracepointLayout.FORMAT)), tracing.toString());
         assertEquals(Optional.empty(), TracepointLayout.problem(tracing));
         assertEquals(Optional.empty(), TracepointLayout.rawProblem(tracing));
+        assertEquals(Optional.empty(), TracepointLayout.uringProblem(tracing));
     }
 }
