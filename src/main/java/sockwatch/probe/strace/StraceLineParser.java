@@ -14,17 +14,20 @@ import sockwatch.event.SetsockoptEvent;
 import sockwatch.event.SocketContext;
 
 /**
- * Reads strace's trace output, as {@link StraceBackend} asks for it (-f, -o, -Y, -X raw, -xx, unix ns timestamps,
- * ns syscall times), one line at a time:
+ * Reads strace's trace output, as {@link StraceBackend} asks for it (-f, -o, -Y, -yy, -X raw, -xx, unix ns
+ * timestamps, ns syscall times), one line at a time:
  * <pre>
- * 4681&lt;\x70\x79&gt; 1795629598.755438401 setsockopt(3, 0x6, 0x1, [1], 4) = 0 &lt;0.000020170&gt;
- * 4683&lt;\x70\x79&gt; 1795629670.161094762 setsockopt(3, 0x6, 0x1, [0], 4 &lt;unfinished ...&gt;
+ * 4681&lt;\x70\x79&gt; 1795629598.755438401 setsockopt(3&lt;TCP:[127.0.0.1:5000]&gt;, 0x6, 0x1, [1], 4) = 0 &lt;0.000020170&gt;
+ * 4681&lt;\x70\x79&gt; 1795629598.755438401 [ Process PID=4681 runs in 32 bit mode. ]
+ * 4683&lt;\x70\x79&gt; 1795629670.161094762 setsockopt(3&lt;UNIX-STREAM:[8330]&gt;, 0x1, 0x7, [0], 4 &lt;unfinished ...&gt;
  * 4683&lt;\x70\x79&gt; 1795629670.161131547 &lt;... setsockopt resumed&gt;) = 0 &lt;0.000028182&gt;
  * 4681&lt;\x70\x79&gt; 1795629598.758000194 +++ exited with 0 +++
  * </pre>
  * Every line starts with the thread id (strace prints it on every line with -f and -o) and, from -Y, that
  * thread's name in hex. With -f, a call another thread interrupts is split into an unfinished and a resumed line,
  * paired here by thread id. An event's time is the call's entry time plus its duration, i.e. when it returned.
+ * The fd's -yy decoration is the socket as strace saw it at the call (FdDecoration, YySocket, StraceSockets);
+ * strace's "runs in 32 bit mode" notice marks that thread's later calls 32-bit (their values' layouts follow).
  * Not thread-safe: one reader thread feeds it.
  */
 public final class StraceLineParser {
