@@ -83,12 +83,15 @@
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapModuleFile.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapStderr.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapTap.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/FdDecoration.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/ProcTasks.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceLineParser.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceNotices.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceSockets.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceTrace.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceValue.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/YySocket.java
 //SOURCES ../src/main/java/sockwatch/snapshot/CgroupGuard.java
 //SOURCES ../src/main/java/sockwatch/snapshot/ChangeRules.java
 //SOURCES ../src/main/java/sockwatch/snapshot/DefaultsProbe.java

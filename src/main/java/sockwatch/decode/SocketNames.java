@@ -15,9 +15,9 @@ public final class SocketNames {
     private SocketNames() {
     }
 
-    /** "inet", "inet6", "unix", ... or "family 42"; null when there is no socket. */
+    /** "inet", "inet6", "unix", ... or "family 42"; null when there is no socket or its family is not known. */
     public static String family(SocketContext c) {
-        if (!c.isSocket()) {
+        if (!c.familyKnown()) {
             return null;
         }
         String name = switch (c.family()) {
@@ -33,9 +33,9 @@ public final class SocketNames {
         return name != null ? name : "family " + c.family();
     }
 
-    /** "tcp", "udp", "raw" ... for inet sockets; the socket type ("stream", "dgram") otherwise. */
+    /** "tcp", "udp", "raw" ... for inet sockets; the socket type ("stream", "dgram") otherwise; null if unknown. */
     public static String protocol(SocketContext c) {
-        if (!c.isSocket()) {
+        if (!c.familyKnown() || c.type() == 0 && !c.isInet()) {
             return null;
         }
         if (c.isInet()) {
@@ -45,6 +45,9 @@ public final class SocketNames {
             }
             if (c.type() == 3) {
                 return "raw";
+            }
+            if (c.type() == 0) {
+                return null;
             }
         }
         String type = switch (c.type()) {
@@ -74,19 +77,23 @@ public final class SocketNames {
         };
     }
 
-    /** ss's netid: tcp, tcp6, udp, udp6, unix, netlink ... */
+    /** ss's netid: tcp, tcp6, udp, udp6, unix stream, netlink ...; "inet", "unix", "socket" when less is known. */
     public static String netid(SocketContext c) {
+        if (!c.familyKnown()) {
+            return "socket";
+        }
+        String protocol = protocol(c);
         if (c.isInet()) {
-            String protocol = protocol(c);
-            return c.family() == SocketContext.AF_INET6 ? protocol.concat("6") : protocol;
+            String name = protocol != null ? protocol : "inet";
+            return c.family() == SocketContext.AF_INET6 ? name.concat("6") : name;
         }
         String family = family(c);
-        return c.family() == SocketContext.AF_UNIX ? "unix ".concat(protocol(c)) : family;
+        return c.family() == SocketContext.AF_UNIX && protocol != null ? "unix ".concat(protocol) : family;
     }
 
-    /** TCP state name (LISTEN, ESTABLISHED ...) for TCP sockets; null for others. */
+    /** TCP state name (LISTEN, ESTABLISHED ...) for TCP sockets; null for others and when not known. */
     public static String tcpState(SocketContext c) {
-        if (!c.isTcp()) {
+        if (!c.isTcp() || c.state() == SocketContext.STATE_UNKNOWN) {
             return null;
         }
         int s = c.state();

@@ -8,7 +8,7 @@ final class SocketText {
     private SocketText() {
     }
 
-    /** Appends nothing when the backend could not tell. */
+    /** Appends nothing when the backend could not tell; only the kind when its endpoints are not known. */
     static void appendTo(StringBuilder out, SocketContext s) {
         if (!s.known()) {
             return;
@@ -18,7 +18,7 @@ final class SocketText {
             return;
         }
         out.append(" (").append(SocketNames.netid(s));
-        if (!s.isInet()) {
+        if (!s.isInet() || !s.endpointsKnown()) {
             out.append(')');
         } else if ("LISTEN".equals(SocketNames.tcpState(s))) {
             out.append(" listening on ").append(s.local()).append(')');

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import sockwatch.decode.Endpoints;
 import sockwatch.event.SocketContext;
 
@@ -88,6 +90,45 @@ public final class ProcSockets {
             RECENT.put(inode, new Seen(context, now));
         }
         return context;
+    }
+
+    /**
+     * The socket with this inode in PID's net namespace tables, now: only the tables for this family and
+     * protocol (family -1: every table). Empty when no table lists it (a TCP socket only bound is in none) or
+     * the process is gone. For strace's -yy, which names the inode the call was made on: looked up by inode, a
+     * reused fd number can never bring in another socket.
+     */
+    public static Optional<SocketContext> byInode(int pid, long inode, int family, int protocol) {
+        Path net = Path.of("/proc", Integer.toString(pid), "net");
+        String id = Long.toString(inode);
+        if (family == SocketContext.AF_UNIX || family == -1) {
+            SocketContext unix = findUnix(net.resolve("unix"), id);
+            if (unix != null || family != -1) {
+                return Optional.ofNullable(unix);
+            }
+        }
+        for (Table t : INET_TABLES) {
+            if (family == -1 || t.family == family && (t.protocol == protocol || t.protocol == 255 && protocol == 0)) {
+                SocketContext found = findInet(net.resolve(t.file), t, id);
+                if (found != null) {
+                    return Optional.of(found);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The inode of the socket the fd is now, from its link; empty when it is none or cannot be read. */
+    public static OptionalLong fdInode(int pid, int fd) {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd)))
+                    .toString();
+            return link.startsWith("socket:[") && link.endsWith("]")
+                    ? OptionalLong.of(Long.parseLong(link, "socket:[".length(), link.length() - 1, 10))
+                    : OptionalLong.empty();
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static SocketContext readTables(int pid, String inode) {

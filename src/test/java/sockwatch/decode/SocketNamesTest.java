@@ -6,7 +6,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import sockwatch.event.SocketContext;
 
-/** The switch-based names give what the first, map-based version gave, numbers without a name included. */
+/**
+ * The switch-based names give what the first, map-based version gave, numbers without a name included (and type 0,
+ * which no socket has, as not known).
+ */
 class SocketNamesTest {
     private static final Map<Integer, String> FAMILIES = Map.of(1, "unix", 2, "inet", 10, "inet6", 16, "netlink",
             17, "packet", 40, "vsock", 44, "xdp");
@@ -29,6 +32,9 @@ class SocketNamesTest {
         if (c.isInet() && c.type() == 3) {
             return "raw";
         }
+        if (c.type() == 0) {
+            return null;   // no socket has type 0: a backend that could not tell (strace's "UNIX")
+        }
         return TYPES.getOrDefault(c.type(), "type " + c.type());
     }
 
@@ -49,6 +55,7 @@ class SocketNamesTest {
         assertEquals("tcp6", SocketNames.netid(new SocketContext(10, 1, 6, 10, null, null)));
         assertEquals("unix dgram", SocketNames.netid(new SocketContext(1, 2, 0, 0, null, null)));
         assertEquals("LISTEN", SocketNames.tcpState(new SocketContext(2, 1, 6, 10, null, null)));
+        assertEquals(null, SocketNames.tcpState(new SocketContext(2, 1, 6, SocketContext.STATE_UNKNOWN, null, null)));
         assertEquals("state 99", SocketNames.tcpState(new SocketContext(2, 1, 6, 99, null, null)));
     }
 }

@@ -101,11 +101,16 @@ class Compat32EndToEndTest {
 
     /** The two calls, as a 32-bit program's, with the 8-byte timeval decoded; and the same calls as strace's. */
     private static void assertTheTwoCalls(List<JsonObject> events, String kind, String context) throws Exception {
+        assertTheTwoCalls(events, kind, context, "bpftrace");
+    }
+
+    private static void assertTheTwoCalls(List<JsonObject> events, String kind, String context, String backend)
+            throws Exception {
         assertEquals(straceTruth(kind), asStrace(events), context);
         for (JsonObject e : events) {
             assertEquals("32-bit", e.get("abi").getAsString(), e.toString());
             assertEquals("syscall", e.get("via").getAsString(), e.toString());
-            assertEquals("bpftrace", e.get("backend").getAsString(), e.toString());
+            assertEquals(backend, e.get("backend").getAsString(), e.toString());
         }
         assertEquals(1, events.get(0).get("value").getAsInt());
         JsonObject tv = events.get(1).getAsJsonObject("value");
@@ -120,6 +125,31 @@ class Compat32EndToEndTest {
         assertEquals(0, r.exit(), r.stderr());
         assertTrue(r.stderr().contains(", 32-bit programs too (the command is a 32-bit program)"), r.stderr());
         assertTheTwoCalls(events(r.stdout(), -1), kind, r.stdout() + r.stderr());
+    }
+
+    /** The strace backend: strace says the task runs in 32-bit mode, and the value is read with those layouts. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"glibc", "static", "socketcall", "syscall"})
+    void straceBackendSeesA32BitProgramsCallsAs32Bit(String kind) throws Exception {
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", program(kind).toString(),
+                mode(kind));
+        assertEquals(0, r.exit(), r.stderr());
+        assertTheTwoCalls(events(r.stdout(), -1), kind, r.stdout() + r.stderr(), "strace");
+    }
+
+    /** A 64-bit shell running the 32-bit program, then exec'ing a 64-bit one: per task, 32-bit only where it is. */
+    @Test
+    void straceBackendFollowsAProcessFrom32To64Bit() throws Exception {
+        Capabilities.requireTool("python3");
+        String script = "\"$1\" syscall && exec python3 -c 'import socket; socket.socket().setsockopt(6, 1, 1)'";
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", "sh", "-c", script, "sh",
+                dynamic.toString());
+        assertEquals(0, r.exit(), r.stderr());
+        List<JsonObject> all = events(r.stdout(), -1);
+        assertEquals(3, all.size(), r.stdout());
+        assertTheTwoCalls(all.subList(0, 2), "syscall", r.stdout(), "strace");
+        assertEquals("64-bit", all.get(2).get("abi").getAsString(), all.get(2).toString());
+        assertEquals("TCP_NODELAY", all.get(2).get("option").getAsString());
     }
 
     /** --compat32 for a 64-bit launcher: its 32-bit child is seen, and a 64-bit call is still shown once. */

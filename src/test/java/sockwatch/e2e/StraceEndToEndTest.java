@@ -168,6 +168,88 @@ class StraceEndToEndTest {
         }
     }
 
+    /**
+     * The socket as it was at each call (strace -yy), against what the program itself says of its sockets: before
+     * bind, listening, connected, and a TCP socket's closed fd number taken by a UNIX socket.
+     */
+    @Test
+    void eachCallShowsItsSocketAsItWasThen() throws Exception {
+        Capabilities.requireTool("python3");
+        String py = String.join("\n",
+                "import socket, sys",
+                "s = socket.socket()",
+                "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+                "s.bind(('127.0.0.1', 0)); s.listen(1)",
+                "s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)",
+                "c = socket.socket(); c.connect(s.getsockname())",
+                "c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+                "print('server', '%s:%d' % s.getsockname(), 'client', '%s:%d' % c.getsockname(), 'fd', c.fileno())",
+                "fd = c.fileno(); c.close()",
+                "u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                "assert u.fileno() == fd",
+                "u.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)",
+                "sys.stdout.flush()");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", "python3", "-c", py);
+        assertEquals(0, r.exit(), r.stderr());
+        String[] said = r.stdout().lines().filter(l -> l.startsWith("server ")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.stdout())).split(" ");
+        String server = said[1];
+        String client = said[3];
+        int fd = Integer.parseInt(said[5]);
+        List<JsonObject> events = jsonLines(r.stdout());
+        JsonObject beforeBind = find(events, "SO_REUSEADDR");
+        assertEquals("tcp", beforeBind.get("proto").getAsString(), beforeBind.toString());
+        assertEquals("CLOSE", beforeBind.get("state").getAsString(), "not bound yet: " + beforeBind);
+        assertTrue(beforeBind.get("local").isJsonNull() && beforeBind.get("remote").isJsonNull(), beforeBind.toString());
+        JsonObject listening = find(events, "SO_KEEPALIVE");
+        assertEquals(server, listening.get("local").getAsString(), listening.toString());
+        assertTrue(listening.get("remote").isJsonNull(), listening.toString());
+        assertTrue(listening.get("state").isJsonNull(), "-yy prints no state: " + listening);
+        JsonObject connected = find(events, "TCP_NODELAY");
+        assertEquals(fd, connected.get("fd").getAsInt());
+        assertEquals("tcp", connected.get("proto").getAsString(), connected.toString());
+        assertEquals(client, connected.get("local").getAsString(), connected.toString());
+        assertEquals(server, connected.get("remote").getAsString(), connected.toString());
+        JsonObject unix = find(events, "SO_SNDBUF");
+        assertEquals(fd, unix.get("fd").getAsInt(), "the same fd number");
+        assertEquals("unix", unix.get("family").getAsString(), unix.toString());
+        assertEquals("stream", unix.get("proto").getAsString(), unix.toString());
+        assertEquals(4, events.size(), r.stdout());
+
+        SockwatchRun.Result text = SockwatchRun.run(120, "--backend", "strace", "--", "python3", "-c", py);
+        assertEquals(0, text.exit(), text.stderr());
+        List<String> lines = text.stdout().lines().filter(l -> l.contains(" socket option ")).toList();
+        assertEquals(4, lines.size(), text.stdout());
+        assertTrue(lines.get(0).contains("SO_REUSEADDR (SOL_SOCKET) on fd 3 (tcp, not bound yet)"), lines.get(0));
+        assertTrue(lines.get(1).matches(".*SO_KEEPALIVE \\(SOL_SOCKET\\) on fd 3 \\(tcp 127\\.0\\.0\\.1:\\d+\\).*"),
+                lines.get(1));
+        assertTrue(lines.get(2).matches(".*on fd \\d+ \\(tcp 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+\\).*"),
+                lines.get(2));
+        assertTrue(lines.get(3).matches(".*on fd \\d+ \\(unix stream\\).*"), lines.get(3));
+    }
+
+    /** strace -yy's own line for a call, the truth the backend's JSON is held to. */
+    @Test
+    void theSocketIsWhatStraceYyItselfPrinted() throws Exception {
+        Capabilities.requireTool("python3");
+        String py = "import socket; s = socket.socket(socket.AF_INET6); s.bind(('::1', 0)); s.listen(1)\n"
+                + "s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1); print('%s' % s.getsockname()[1])";
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", "python3", "-c", py);
+        assertEquals(0, r.exit(), r.stderr());
+        String port = r.stdout().lines().filter(l -> l.matches("\\d+")).findFirst().orElseThrow();
+        Process p = new ProcessBuilder("strace", "-f", "-qq", "-yy", "-e", "signal=none", "-e",
+                "trace=setsockopt", "-o", "/proc/self/fd/1",
+                "python3", "-c", py).redirectErrorStream(false).start();
+        String straced = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, straced);
+        assertTrue(java.util.regex.Pattern.compile("setsockopt\\(3<TCPv6:\\[\\[::1\\]:\\d+\\]>, SOL_SOCKET, SO_KEEPALIVE")
+                .matcher(straced).find(), straced);
+        JsonObject e = find(jsonLines(r.stdout()), "SO_KEEPALIVE");
+        assertEquals("inet6", e.get("family").getAsString(), e.toString());
+        assertEquals("tcp", e.get("proto").getAsString(), e.toString());
+        assertEquals("[::1]:" + port, e.get("local").getAsString(), e.toString());
+    }
+
     /** curl (not ours) sets TCP_NODELAY and TCP keepalive by default: check sockwatch sees exactly that. */
     @Test
     void realProgramCurlIsDecodedCorrectly() throws Exception {

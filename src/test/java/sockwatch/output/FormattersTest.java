@@ -150,6 +150,30 @@ class FormattersTest {
         assertTrue(line(e.withSocket(SocketContext.UNKNOWN)).contains("on fd 3 ... success"));
     }
 
+    /** strace's sockets: the TCP state not known as of the call, or only the kind, or only "a socket". */
+    @Test
+    void socketWhoseStateOrEndpointsAreUnknownReadsWell() {
+        SetsockoptEvent e = event("curl", 6, 1, le(1), 0);
+        SetsockoptEvent bound = e.withSocket(new SocketContext(2, 1, 6, SocketContext.STATE_UNKNOWN, "127.0.0.1:5000",
+                null));
+        assertTrue(line(bound).contains("on fd 3 (tcp 127.0.0.1:5000) ... success"), line(bound));
+        assertTrue(obj(bound).get("state").isJsonNull(), obj(bound).toString());
+        assertEquals("127.0.0.1:5000", obj(bound).get("local").getAsString());
+        SetsockoptEvent connected = e.withSocket(new SocketContext(10, 1, 6, SocketContext.STATE_UNKNOWN, "[::1]:1",
+                "[::1]:2"));
+        assertTrue(line(connected).contains("on fd 3 (tcp6 [::1]:1 -> [::1]:2) ... success"), line(connected));
+        SetsockoptEvent kindOnly = e.withSocket(new SocketContext(2, 1, 6, SocketContext.STATE_UNKNOWN, null, null));
+        assertTrue(line(kindOnly).contains("on fd 3 (tcp) ... success"), line(kindOnly));
+        assertTrue(obj(kindOnly).get("state").isJsonNull() && obj(kindOnly).get("local").isJsonNull());
+        assertTrue(line(e.withSocket(new SocketContext(2, 3, 0, 0, null, null))).contains("on fd 3 (raw) ..."));
+        assertTrue(line(e.withSocket(new SocketContext(1, 0, 0, 0, null, null))).contains("on fd 3 (unix) ..."));
+        assertTrue(obj(e.withSocket(new SocketContext(1, 0, 0, 0, null, null))).get("proto").isJsonNull());
+        assertTrue(line(e.withSocket(new SocketContext(16, 0, 0, 0, null, null))).contains("on fd 3 (netlink) ..."));
+        SetsockoptEvent some = e.withSocket(SocketContext.SOME_SOCKET);
+        assertTrue(line(some).contains("on fd 3 (socket) ... success"), line(some));
+        assertTrue(obj(some).get("family").isJsonNull() && obj(some).get("proto").isJsonNull(), obj(some).toString());
+    }
+
     @Test
     void jsonValuesByType() {
         assertEquals(1, obj(event("x", 6, 1, le(1), 0)).get("value").getAsInt());

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import sockwatch.sys.ExecutableAbi;
 import sockwatch.sys.Processes;
 
 /**
@@ -15,10 +16,20 @@ import sockwatch.sys.Processes;
 final class ProcTasks implements StraceLineParser.Tasks {
     private final Map<Integer, Integer> tgids = new ConcurrentHashMap<>();
     private final Map<Integer, byte[]> lastComm = new ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> started32Bit = new ConcurrentHashMap<>();
 
-    /** strace attached to this thread: note its process while it surely still exists. */
+    /**
+     * strace attached to this thread: note its process while it surely still exists, and its program's ABI
+     * then (a new child still runs its parent's program; a later exec to another ABI strace reports itself).
+     */
     void learn(int tid) {
         Processes.tgid(tid).ifPresent(tgid -> tgids.put(tid, tgid));
+        started32Bit.put(tid, ExecutableAbi.is32BitProcess(tid));
+    }
+
+    @Override
+    public boolean started32Bit(int tid) {
+        return started32Bit.computeIfAbsent(tid, ExecutableAbi::is32BitProcess);
     }
 
     @Override
@@ -43,5 +54,6 @@ final class ProcTasks implements StraceLineParser.Tasks {
     public void gone(int tid) {
         tgids.remove(tid);
         lastComm.remove(tid);
+        started32Bit.remove(tid);
     }
 }

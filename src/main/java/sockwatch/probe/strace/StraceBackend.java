@@ -7,16 +7,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import sockwatch.event.EventSink;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.event.SocketContext;
 import sockwatch.probe.BackendProcess;
 import sockwatch.probe.BackendUnavailableException;
 import sockwatch.probe.RunningTrace;
 import sockwatch.probe.TraceBackend;
 import sockwatch.probe.TraceRequest;
 import sockwatch.sys.Executables;
+import sockwatch.sys.KernelFacts;
 import sockwatch.sys.Privileges;
+import sockwatch.sys.ProcSockets;
 import sockwatch.sys.ProcessTree;
 
 /**
@@ -91,7 +96,7 @@ public final class StraceBackend implements TraceBackend {
         Set<Integer> all = new LinkedHashSet<>(pids);
         all.addAll(below);
         ProcTasks tasks = new ProcTasks();
-        StraceLineParser parser = new StraceLineParser(tasks, pids);
+        StraceLineParser parser = new StraceLineParser(tasks, pids, new StraceSockets(PROC, dumpsBoundTcp()));
         EventSink target = request.followChildren() ? sink : onlyProcesses(pids, sink);
         StraceTrace trace = new StraceTrace(pids, below, tasks);
         try {
@@ -112,10 +117,12 @@ public final class StraceBackend implements TraceBackend {
      * The tracee never shares either stream: strace attaches, it never starts the program.
      * -X raw: numbers, our tables do the naming. -xx -s 64: optval as hex-escaped bytes, up to 64 like bpftrace.
      * -Y: strace's name for the thread, a fallback when its process is gone before we could read /proc.
+     * -yy: the fd's socket as strace saw it at the call (protocol, endpoints; see StraceSockets), not as /proc
+     * shows it later, when the fd may be another socket's or the socket bound or connected since.
      * -e signal=none: no signal lines.
      */
     static List<String> argv(Path strace, Set<Integer> pids) {
-        List<String> argv = new ArrayList<>(List.of(strace.toString(), "-f", "-Y", "-X", "raw", "-xx", "-s", "64",
+        List<String> argv = new ArrayList<>(List.of(strace.toString(), "-f", "-Y", "-yy", "-X", "raw", "-xx", "-s", "64",
                 "--absolute-timestamps=format:unix,precision:ns", "--syscall-times=ns", "-e", "signal=none",
                 "-e", "trace=setsockopt", "-o", "/proc/self/fd/1"));
         for (int pid : pids) {
@@ -123,6 +130,24 @@ public final class StraceBackend implements TraceBackend {
             argv.add(Integer.toString(pid));
         }
         return argv;
+    }
+
+    /** /proc for StraceSockets: by inode, now. */
+    private static final StraceSockets.ProcView PROC = new StraceSockets.ProcView() {
+        @Override
+        public Optional<SocketContext> byInode(int pid, long inode, int family, int protocol) {
+            return ProcSockets.byInode(pid, inode, family, protocol);
+        }
+
+        @Override
+        public OptionalLong fdInode(int pid, int fd) {
+            return ProcSockets.fdInode(pid, fd);
+        }
+    };
+
+    /** Linux 6.8 added TCP sockets that are only bound to sock_diag's dumps (TCP_BOUND_INACTIVE). */
+    private static boolean dumpsBoundTcp() {
+        return KernelFacts.version() >= 6008;
     }
 
     /** Watching given PIDs without their children: -f brought the children's calls along, drop them here. */

@@ -8,32 +8,40 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sockwatch.decode.Errno;
+import sockwatch.event.CallPath;
 import sockwatch.event.EventSink;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.event.SocketContext;
 
 /**
- * Reads strace's trace output, as {@link StraceBackend} asks for it (-f, -o, -Y, -X raw, -xx, unix ns timestamps,
- * ns syscall times), one line at a time:
+ * Reads strace's trace output, as {@link StraceBackend} asks for it (-f, -o, -Y, -yy, -X raw, -xx, unix ns
+ * timestamps, ns syscall times), one line at a time:
  * <pre>
- * 4681&lt;\x70\x79&gt; 1795629598.755438401 setsockopt(3, 0x6, 0x1, [1], 4) = 0 &lt;0.000020170&gt;
- * 4683&lt;\x70\x79&gt; 1795629670.161094762 setsockopt(3, 0x6, 0x1, [0], 4 &lt;unfinished ...&gt;
+ * 4681&lt;\x70\x79&gt; 1795629598.755438401 setsockopt(3&lt;TCP:[127.0.0.1:5000]&gt;, 0x6, 0x1, [1], 4) = 0 &lt;0.000020170&gt;
+ * 4681&lt;\x70\x79&gt; 1795629598.755438401 [ Process PID=4681 runs in 32 bit mode. ]
+ * 4683&lt;\x70\x79&gt; 1795629670.161094762 setsockopt(3&lt;UNIX-STREAM:[8330]&gt;, 0x1, 0x7, [0], 4 &lt;unfinished ...&gt;
  * 4683&lt;\x70\x79&gt; 1795629670.161131547 &lt;... setsockopt resumed&gt;) = 0 &lt;0.000028182&gt;
  * 4681&lt;\x70\x79&gt; 1795629598.758000194 +++ exited with 0 +++
  * </pre>
  * Every line starts with the thread id (strace prints it on every line with -f and -o) and, from -Y, that
  * thread's name in hex. With -f, a call another thread interrupts is split into an unfinished and a resumed line,
  * paired here by thread id. An event's time is the call's entry time plus its duration, i.e. when it returned.
+ * The fd's -yy decoration is the socket as strace saw it at the call (FdDecoration, YySocket, StraceSockets);
+ * strace's "runs in 32 bit mode" notice marks that thread's later calls 32-bit (their values' layouts follow).
  * Not thread-safe: one reader thread feeds it.
  */
 public final class StraceLineParser {
     static final String BACKEND = "strace";
+    private static final int EBADF = 9;
     private static final String HEX = "(?:\\\\x[0-9a-f]{2})*";
     private static final Pattern LEADER = Pattern.compile("(\\d+)(?:<(" + HEX + ")>)? +(\\d+\\.\\d+) (.*)");
     private static final String RESULT = "\\) += (.+?)(?: <(\\d+\\.\\d+)>)?";
     private static final Pattern COMPLETE = Pattern.compile("setsockopt\\((.*)" + RESULT);
     private static final Pattern UNFINISHED = Pattern.compile("setsockopt\\((.*) <unfinished \\.\\.\\.>");
     private static final Pattern RESUMED = Pattern.compile("<\\.\\.\\. setsockopt resumed>.*?" + RESULT);
-    private static final Pattern ARGS = Pattern.compile("(-?\\d+), (\\S+), (\\S+), (.*), (-?\\d+)");
+    /** What follows the fd and its -yy decoration (see FdDecoration). */
+    private static final Pattern ARGS = Pattern.compile(", (\\S+), (\\S+), (.*), (-?\\d+)");
+    private static final Pattern PERSONALITY = Pattern.compile("\\[ Process PID=(\\d+) runs in (.+) mode\\. \\]");
     private static final Pattern TASK_END = Pattern.compile("\\+\\+\\+ (.+) \\+\\+\\+");
     private static final Pattern RETURN = Pattern.compile("(-?\\d+)(?: (\\S+) \\((.*)\\))?");
     private static final Pattern ERRNO_NUMBER = Pattern.compile("(?:ERRNO_|errno )(\\d+)");
@@ -51,6 +59,15 @@ public final class StraceLineParser {
 
         /** strace says this task is gone: forget what was cached for it (its id may be reused). */
         void gone(int tid);
+
+        /**
+         * Whether the thread ran a 32-bit program when strace began tracing it. strace says so itself only when
+         * that differs from the mode it assumed for the new task (the mode of whichever task it handled last),
+         * and says every change after that, so this is asked only for tasks it said nothing about.
+         */
+        default boolean started32Bit(int tid) {
+            return false;
+        }
     }
 
     /** The first half of a call another thread interrupted. */
@@ -60,11 +77,19 @@ public final class StraceLineParser {
     private final Tasks tasks;
     private final Set<Integer> roots;
     private final Map<Integer, Pending> pending = new HashMap<>();
+    private final StraceSockets sockets;
+    /** Per thread, the mode strace last said it runs in: true for 32-bit. */
+    private final Map<Integer, Boolean> compat = new HashMap<>();
 
     /** @param roots the PIDs strace was asked to attach to: their exit is reported as ROOT_EXITED */
     public StraceLineParser(Tasks tasks, Set<Integer> roots) {
+        this(tasks, roots, new StraceSockets(StraceSockets.ProcView.NONE, true));
+    }
+
+    StraceLineParser(Tasks tasks, Set<Integer> roots, StraceSockets sockets) {
         this.tasks = tasks;
         this.roots = Set.copyOf(roots);
+        this.sockets = sockets;
     }
 
     public Control accept(String line, EventSink sink) {
@@ -97,8 +122,12 @@ public final class StraceLineParser {
             if (p != null) {
                 finish(line, tid, comm, p, m.group(1), m.group(2), sink);
             }
+        } else if ((m = PERSONALITY.matcher(rest)).matches()) {
+            // per task (strace prints it with the task's tid), "32 bit", "64 bit" or "x32" (64-bit layouts)
+            compat.put(Integer.parseInt(m.group(1)), m.group(2).equals("32 bit"));
         } else if ((m = TASK_END.matcher(rest)).matches()) {
             pending.remove(tid);
+            compat.remove(tid);
             tasks.gone(tid);
             boolean ended = m.group(1).startsWith("exited with") || m.group(1).startsWith("killed by");
             return ended && roots.contains(tid) ? Control.ROOT_EXITED : Control.NONE;
@@ -110,8 +139,9 @@ public final class StraceLineParser {
 
     private void finish(String line, int tid, String commHex, Pending call, String result, String duration,
                         EventSink sink) {
-        Matcher a = ARGS.matcher(call.args());
-        if (!a.matches()) {
+        FdDecoration fd = FdDecoration.split(call.args());
+        Matcher a = fd == null ? null : ARGS.matcher(fd.rest());
+        if (a == null || !a.matches()) {
             sink.malformed(line);
             return;
         }
@@ -121,18 +151,33 @@ public final class StraceLineParser {
             return;
         }
         try {
-            int optlen = Integer.parseInt(a.group(5));
+            int optlen = Integer.parseInt(a.group(4));
             long wall = call.entryNanos() + (duration == null ? 0 : nanos(duration));
             int tgid = tasks.tgid(tid);
             // strace's -Y name is the thread's own and stops at a newline, so /proc comes first; it stands in
             // only for a main thread whose process is already gone.
             byte[] comm = tasks.comm(tgid).orElseGet(
                     () -> tid == tgid && commHex != null ? StraceValue.hex(commHex) : new byte[0]);
-            sink.event(new SetsockoptEvent(wall, tgid, tid, comm, Integer.parseInt(a.group(1)), number(a.group(2)),
-                    number(a.group(3)), optlen, StraceValue.bytes(a.group(4), optlen), ret.getAsInt(), BACKEND));
+            int fdNumber = Integer.parseInt(fd.fd());
+            boolean thirtyTwo = compat.containsKey(tid) ? compat.get(tid) : tasks.started32Bit(tid);
+            sink.event(new SetsockoptEvent(wall, tgid, tid, comm, fdNumber, number(a.group(1)), number(a.group(2)),
+                    optlen, StraceValue.bytes(a.group(3), optlen), ret.getAsInt(), BACKEND,
+                    socket(tgid, fdNumber, fd.decoration(), ret.getAsInt()),
+                    thirtyTwo ? CallPath.SYSCALL_32 : CallPath.SYSCALL));
         } catch (NumberFormatException e) {
             sink.malformed(line);
         }
+    }
+
+    /**
+     * The socket as strace saw it at the call (its -yy decoration). Without one strace could not read the fd's
+     * link: a closed fd (EBADF), else left to the sink to find out (lines recorded before -yy have none).
+     */
+    private SocketContext socket(int pid, int fd, String decoration, int ret) {
+        if (decoration == null) {
+            return ret == -EBADF ? SocketContext.NOT_A_SOCKET : SocketContext.UNKNOWN;
+        }
+        return sockets.at(pid, fd, YySocket.parse(decoration));
     }
 
     /** "0", "-1 ENOENT (No such file or directory)", "-1 ERRNO_600 (...)"; empty for "?" and anything unclear. */
