@@ -40,6 +40,7 @@
 //SOURCES ../src/main/java/sockwatch/decode/Endpoints.java
 //SOURCES ../src/main/java/sockwatch/decode/Errno.java
 //SOURCES ../src/main/java/sockwatch/decode/OptionTable.java
+//SOURCES ../src/main/java/sockwatch/decode/Secrets.java
 //SOURCES ../src/main/java/sockwatch/decode/SockOption.java
 //SOURCES ../src/main/java/sockwatch/decode/SocketNames.java
 //SOURCES ../src/main/java/sockwatch/decode/TsvReader.java

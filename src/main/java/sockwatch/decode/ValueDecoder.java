@@ -49,6 +49,31 @@ public final class ValueDecoder {
     }
 
     /**
+     * A value whose key material was cut off (Secrets): what came before the key, and the word "redacted" where
+     * it was. TLS_TX/TLS_RX keep their version and cipher, the others their non-secret prefix as hex.
+     */
+    public static DecodedValue redacted(int level, byte[] kept, int optlen) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        if (level == 282 && kept.length >= 4) {   // SOL_TLS: struct tls_crypto_info
+            long version = (kept[0] & 0xff) | (kept[1] & 0xff) << 8;
+            long cipher = (kept[2] & 0xff) | (kept[3] & 0xff) << 8;
+            m.put("version", version);
+            m.put("cipher_type", cipher);
+            text.append(String.format(java.util.Locale.ROOT, "{version=0x%04x, cipher_type=%d, ", version, cipher));
+        } else if (kept.length > 0) {
+            String hex = ByteText.hex(kept, Math.min(kept.length, MAX_SHOWN));
+            m.put("prefix", hex);
+            text.append("{prefix=").append(hex).append(", ");
+        } else {
+            text.append('{');
+        }
+        m.put("key", "redacted");
+        text.append("key redacted} (").append(optlen).append(optlen == 1 ? " byte)" : " bytes)");
+        return new DecodedValue(m, text.toString(), null);
+    }
+
+    /**
      * Most int options need optlen >= 4 (EINVAL otherwise), so fewer bytes stay raw. SOL_IP is the exception:
      * do_ip_setsockopt() reads a 1..3 byte optval as one unsigned char (the BSD u_char IP_MULTICAST_TTL habit).
      */

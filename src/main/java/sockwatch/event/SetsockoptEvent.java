@@ -15,7 +15,8 @@ import java.util.HexFormat;
  * @param level       level argument (SOL_SOCKET, IPPROTO_TCP, ...)
  * @param optname     option number within the level
  * @param optlen      optlen argument as passed (may be negative or larger than what was captured)
- * @param value       the option value bytes the probe captured: at most optlen, fewer when the probe truncates
+ * @param value       the option value bytes the probe captured: at most optlen, fewer when the probe truncates,
+ *                    and never key material (cut where it starts, see {@link #redacted()})
  * @param ret         the syscall's return value: 0, or -errno on failure
  * @param backend     which probe saw it ("bpftrace", "strace", "stap")
  * @param socket      what the fd was at that moment, {@link SocketContext#UNKNOWN} if the backend cannot tell
@@ -27,7 +28,14 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
 
     public SetsockoptEvent {
         comm = comm.clone();
-        value = value.clone();
+        // key material never gets further than this (sockwatch.decode.Secrets)
+        value = sockwatch.decode.Secrets.keep(level, optname, value).clone();
+    }
+
+    /** The caller passed key material, which this event does not hold (value keeps what comes before it). */
+    public boolean redacted() {
+        int from = sockwatch.decode.Secrets.secretFrom(level, optname);
+        return from >= 0 && optlen > from;
     }
 
     /** A 64-bit syscall's call. */
