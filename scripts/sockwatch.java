@@ -76,6 +76,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/ProbeDialect.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/TracepointLayout.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/ValueReads.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/WatchAnnouncer.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/stap/StapCommands.java

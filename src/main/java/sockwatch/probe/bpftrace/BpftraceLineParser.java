@@ -138,7 +138,9 @@ public final class BpftraceLineParser {
      * <k value words> <16 numbers>}: the process name as two little-endian words, the first n value bytes as k
      * little-endian words (word i: bytes 8i..8i+7; a last partial word: the 8 bytes ending at n; under 8 bytes: the
      * low n bytes of word 0). An optional last number is the call's path ({@link CallPath#code()}: 2 and 3 for a
-     * 32-bit program's syscall and socketcall, 4 for io_uring); without it the call was the 64-bit syscall.
+     * 32-bit program's syscall and socketcall, 4 and 5 for io_uring); without it the call was the 64-bit syscall.
+     * Its bits from 8 up hold optval's page offset + 1: only the value bytes {@link ValueReads} finds really read
+     * are kept.
      * Returns null when the line does not have exactly that shape.
      */
     private SetsockoptEvent toEvent(String line) {
@@ -166,7 +168,11 @@ public final class BpftraceLineParser {
                 putLong(value, at, w, 8);
             } else if (at < n) {
                 if (n >= 8) {
-                    putLong(value, n - 8, w, 8);
+                    // the last word holds bytes n-8..n-1: take only those past the words before it, so a read
+                    // that failed there cannot wipe bytes already read (ValueReads judges its own bytes)
+                    for (int j = at; j < n; j++) {
+                        value[j] = (byte) (w >>> (8 * (j - (n - 8))));
+                    }
                 } else {
                     putLong(value, 0, w, n);
                 }
@@ -174,14 +180,33 @@ public final class BpftraceLineParser {
         }
         long[] f = new long[16];
         for (int i = 0; i < 16; i++) {
-            f[i] = s.spaceLong();
+            f[i] = i >= 8 ? s.spaceUnsigned() : s.spaceLong();   // IPv6 words may use all 64 bits
         }
         CallPath path = CallPath.SYSCALL;
+        int pageOffset = -1;
         if (!s.atEnd()) {
-            path = CallPath.ofCode(s.spaceLong());
-            if (path == null || !s.atEnd()) {
+            // path | (optval's page offset + 1) << 8; older probes printed the path alone
+            long last = s.spaceLong();
+            path = CallPath.ofCode(last & 0xff);
+            long off = (last >> 8) - 1;
+            if (last >= 0x100) {
+                pageOffset = off < ValueReads.PAGE ? (int) off : -2;
+            }
+            if (path == null || pageOffset == -2 || !s.atEnd()) {
                 return null;
             }
+        }
+        if (pageOffset >= 0 && (f[0] & 0xffff) == SocketContext.AF_INET6) {
+            // this probe prints an IPv6 address as two 64-bit words, then 0 0: back to four 32-bit ones
+            f = java.util.Arrays.copyOf(f, 16);
+            long l0 = f[8], l1 = f[9], r0 = f[10], r1 = f[11];
+            f[8] = l0 & 0xffffffffL; f[9] = l0 >>> 32; f[10] = l1 & 0xffffffffL; f[11] = l1 >>> 32;
+            f[12] = r0 & 0xffffffffL; f[13] = r0 >>> 32; f[14] = r1 & 0xffffffffL; f[15] = r1 >>> 32;
+        }
+        // only the bytes really read: a failed read of user memory gives zeros that are not the value
+        int read = ValueReads.verified(value, n, pageOffset, ret == 0 && optlen > 0);
+        if (read < value.length) {
+            value = java.util.Arrays.copyOf(value, read);
         }
         if (value.length > Math.max(optlen, 0)) {
             value = java.util.Arrays.copyOf(value, Math.max(optlen, 0));

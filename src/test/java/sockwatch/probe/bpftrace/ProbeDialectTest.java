@@ -50,7 +50,7 @@ class ProbeDialectTest {
         for (String s : List.of(source(0, 19, 0), source(0, 23, 2))) {
             assertFalse(s.contains("(uint64)args;"), "0.19 made args a struct, which cannot be cast");
             assertTrue(s.contains("@call[tid] = ((int64)(int32)args->fd, (int64)args->level, (int64)args->optname, "
-                    + "(uint64)args->optval, (int64)args->optlen, 1, (int64)0, (uint64)0);"));
+                    + "(uint64)args->optval, (int64)args->optlen, 1);"));
             assertTrue(s.contains("uptr("), "address spaces stay");
         }
         assertTrue(source(0, 18, 0).contains("$rec = (uint64)args;"));
@@ -148,14 +148,14 @@ class ProbeDialectTest {
             assertEquals(1, s.split("printf\\(\"SW2 ", -1).length - 3, "still one copy of the printing");
             assertFalse(s.contains("\t\t\t$ret = args->ret;\n"), "the shared probe runs on io_uring_complete too");
         }
-        assertTrue(v17.contains("$ret = $c.5 >= 4 ? $c.6 : *(int64 *)kptr((uint64)args + 16);"));
+        assertTrue(v17.contains("$ret = *(int64 *)kptr((uint64)args + 16);"));
+        assertTrue(v17.contains("if ($c.5 >= 4) {\n\t\t\t\t$ret = @uret[tid];"), "io_uring's result from the hand-off");
         assertFalse(v17.contains("args->req") || v17.contains("args->res"), "0.17: by record offset (start-up)");
-        assertTrue(v23.contains("$ret = $c.6;"));
-        assertTrue(v23.contains("@call[tid] = ($s.0, $s.1, $s.2, $s.3, $s.4, $s.5, (int64)args->ret, $s.7);"),
-                "0.23: the syscall's ret goes into the call first");
-        assertTrue(v23.indexOf("(int64)args->ret, $s.7);") < v23.indexOf(", tracepoint:io_uring:io_uring_complete\n/"),
+        assertTrue(v23.contains("$ret = @uret[tid]; delete(@uret[tid]);"));
+        assertTrue(v23.contains("\t@uret[tid] = (int64)args->ret;"), "0.23: the syscall's ret is put aside first");
+        assertTrue(v23.indexOf("@uret[tid] = (int64)args->ret;") < v23.indexOf(", tracepoint:io_uring:io_uring_complete\n/"),
                 "before the exit probe");
-        assertTrue(both.contains("tracepoint:syscalls:sys_exit_setsockopt\n, tracepoint:raw_syscalls:sys_exit\n/@call[tid].5/\n{\n\t$s"),
+        assertTrue(both.contains("tracepoint:syscalls:sys_exit_setsockopt\n, tracepoint:raw_syscalls:sys_exit\n/@call[tid].5/\n{\n\t@uret"),
                 "with the 32-bit part, its exits get their ret the same way");
         assertFalse(v23.contains("kptr((uint64)args") || v23.contains("(uint64)args;"), "0.19+: args cannot be cast");
     }
