@@ -8,7 +8,9 @@ import java.util.TreeSet;
 
 /**
  * What each process did over the whole watch: per option, how often it was set, how often that failed (and
- * why), the value of the last successful call and on which fds. Printed when sockwatch ends.
+ * why), and each socket's final value: the last successful call's on each fd, grouped where equal, so that one
+ * fd's value is never told as the process's. A socket is told by its fd: where a process reuses an fd number
+ * for a new socket, that fd's final is the latest socket's. Printed when sockwatch ends.
  */
 public final class Summary {
     private static final int FDS_SHOWN = 8;
@@ -161,8 +163,31 @@ public final class Summary {
                     out.append(" (").append(s.repeats).append(s.repeats == 1 ? " repeat" : " repeats")
                             .append(" not shown)");
                 }
-                if (s.finalValue != null) {
-                    out.append(", final ").append(s.finalValue);
+                Map<String, TreeSet<Integer>> groups = s.groups();
+                if (groups.size() > 1) {
+                    // different sockets ended with different values: each group with its fds
+                    out.append(", final ");
+                    boolean first = true;
+                    for (Map.Entry<String, TreeSet<Integer>> g : groups.entrySet()) {
+                        out.append(first ? "" : "; ").append(g.getKey()).append(" for ")
+                                .append(g.getValue().size() == 1 ? "fd " : "fds ").append(fdList(g.getValue()));
+                        if (g.getValue().size() == 1) {
+                            SocketText.appendTo(out, s.socketByFd.get(g.getValue().first()));
+                        }
+                        first = false;
+                    }
+                    s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
+                    TreeSet<Integer> others = new TreeSet<>(s.fds);
+                    others.removeAll(s.finalByFd.keySet());
+                    if (!others.isEmpty()) {
+                        out.append(others.size() == 1 ? " (fd " : " (fds ").append(fdList(others))
+                                .append(": none succeeded)");
+                    }
+                    out.append('\n');
+                    return;
+                }
+                if (!groups.isEmpty()) {
+                    out.append(", final ").append(groups.keySet().iterator().next());
                 }
                 s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
                 out.append(s.fds.size() == 1 ? ", fd " : ", fds ").append(fdList(s.fds)).append('\n');
@@ -180,7 +205,9 @@ public final class Summary {
         final String label;
         long count;
         long repeats;
-        String finalValue;
+        /** Each fd's last successful value, and the socket as that call saw it. */
+        final Map<Integer, String> finalByFd = new TreeMap<>();
+        final Map<Integer, sockwatch.event.SocketContext> socketByFd = new java.util.HashMap<>();
         final Map<String, Long> failures = new TreeMap<>();
         final TreeSet<Integer> fds = new TreeSet<>();
         private int lastFd = -1;
@@ -197,10 +224,19 @@ public final class Summary {
             }
             if (v.event().ok()) {
                 Boolean enabled = v.value().enabled();
-                finalValue = enabled != null ? (enabled ? "on" : "off") : v.value().text();
+                int fd = v.event().fd();
+                finalByFd.put(fd, enabled != null ? (enabled ? "on" : "off") : v.value().text());
+                socketByFd.put(fd, v.event().socket());   // rendered only at the end
             } else {
                 failures.merge(v.errnoName(), 1L, Long::sum);
             }
+        }
+
+        /** The final values and the fds that ended with each, in the order of their lowest fd. */
+        Map<String, TreeSet<Integer>> groups() {
+            Map<String, TreeSet<Integer>> g = new LinkedHashMap<>();
+            finalByFd.forEach((fd, value) -> g.computeIfAbsent(value, k -> new TreeSet<>()).add(fd));
+            return g;
         }
 
         /** Repeats are identical to a call already added, so the final value stays; only the counts grow. */

@@ -221,4 +221,31 @@ class FormattersTest {
         assertTrue(r.contains("TCP_NODELAY (SOL_TCP)     set 2x, final off, fd 3"), r);
         assertTrue(r.contains("TCP_CONGESTION (SOL_TCP)  set 1x, failed 1x ENOENT, fd 3"), r);
     }
+
+    /** Sockets that end with different values are never summed up as one "final" (Go's fd 9 off among ons). */
+    @Test
+    void summaryGivesEachSocketsFinalValueGroupedWhereEqual() {
+        Summary s = new Summary();
+        sockwatch.event.SocketContext peer = new sockwatch.event.SocketContext(2, 1, 6, 1, "127.0.0.1:41000",
+                "127.0.0.1:8080");
+        for (int fd : new int[] {4, 8, 9, 10}) {
+            s.add(EventView.of(onFd(fd, 6, 1, le(1), 0, peer), TABLE));
+        }
+        s.add(EventView.of(onFd(9, 6, 1, le(0), 0, peer), TABLE));
+        s.add(EventView.of(onFd(11, 6, 1, le(1), -9, peer), TABLE));   // EBADF only
+        s.add(EventView.of(onFd(4, 6, 4, le(7), 0, peer), TABLE));
+        s.add(EventView.of(onFd(8, 6, 4, le(5), 0, peer), TABLE));
+        String r = s.render();
+        assertTrue(r.contains("TCP_NODELAY (SOL_TCP)   set 6x, final on for fds 4, 8, 10; off for fd 9 (tcp"
+                + " 127.0.0.1:41000 -> 127.0.0.1:8080), failed 1x EBADF (fd 11: none succeeded)"), r);
+        assertTrue(r.contains("TCP_KEEPIDLE (SOL_TCP)  set 2x, final 7 for fd 4 (tcp 127.0.0.1:41000 ->"
+                + " 127.0.0.1:8080); 5 for fd 8 (tcp 127.0.0.1:41000 -> 127.0.0.1:8080)"), r);
+        assertFalse(r.contains("final on, fds"), "no single final for sockets that differ: " + r);
+    }
+
+    private static SetsockoptEvent onFd(int fd, int level, int optname, byte[] value, long ret,
+            sockwatch.event.SocketContext socket) {
+        return new SetsockoptEvent(1_764_091_911_123_456_789L, 4242, 4242, "app".getBytes(StandardCharsets.UTF_8), fd,
+                level, optname, value.length, value, ret, "bpftrace", socket);
+    }
 }
