@@ -28,6 +28,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/ExitCodes.java
 //SOURCES ../src/main/java/sockwatch/cli/Main.java
 //SOURCES ../src/main/java/sockwatch/cli/OptionNames.java
+//SOURCES ../src/main/java/sockwatch/cli/OutputFile.java
 //SOURCES ../src/main/java/sockwatch/cli/SelfCheckCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SnapshotCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SockwatchCommand.java

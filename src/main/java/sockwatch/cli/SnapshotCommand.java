@@ -57,6 +57,10 @@ public final class SnapshotCommand implements Callable<Integer> {
     @Option(names = {"-c", "--comm"}, paramLabel = "NAME", description = "every process with this name (repeatable)")
     List<String> comms = new ArrayList<>();
 
+    @Option(names = "--output", paramLabel = "FILE", description = "write the snapshot to FILE, appended to"
+            + " (created 0600; a symlink is refused), instead of stdout")
+    java.nio.file.Path output;
+
     @Option(names = "--all", description = "every process on the system (processes without sockets are left out)")
     boolean all;
 
@@ -91,8 +95,9 @@ public final class SnapshotCommand implements Callable<Integer> {
             targets.addAll(Targets.userProcesses());
         }
 
-        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
-                false, StandardCharsets.UTF_8);
+        PrintStream out = output != null ? OutputFile.open(output, false)
+                : new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
+                StandardCharsets.UTF_8);
         try {
             ProcessSnapshotter.loadNative();
         } catch (SnapshotException e) {

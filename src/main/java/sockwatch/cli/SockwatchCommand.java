@@ -111,6 +111,11 @@ public final class SockwatchCommand implements Callable<Integer> {
             + " for the whole system or -c, any process) or the COMMAND is one at the start; --no-compat32: never")
     Boolean compat32;
 
+    @Option(names = "--output", paramLabel = "FILE", description = "write the events (text or --json) to FILE,"
+            + " appended to (created 0600; a symlink is refused), instead of stdout: a launched COMMAND keeps its own"
+            + " stdout. The banner and summary stay on stderr")
+    java.nio.file.Path output;
+
     @Option(names = "--no-io-uring", description = "bpftrace: leave out the probe's io_uring part (setsockopt made"
             + " through io_uring requests, Linux 6.7+), which runs on every io_uring request of the system")
     boolean noIoUring;
@@ -142,6 +147,8 @@ public final class SockwatchCommand implements Callable<Integer> {
             throw new UserException(ExitCodes.USAGE, "--no-children goes with -p PID (a launched COMMAND is always"
                     + " watched with its children)");
         }
+        // before anything starts: an unwritable FILE is a usage error, and the command must not have run
+        PrintStream out = output != null ? OutputFile.open(output, true) : Console.stdout();
         for (int pid : pids) {
             if (!Processes.exists(pid)) {
                 throw new UserException(ExitCodes.USAGE, "no process with PID " + pid);
@@ -187,7 +194,6 @@ public final class SockwatchCommand implements Callable<Integer> {
                     + " kernel (bpftrace); " + choice.backend().name() + " cannot");
         }
 
-        PrintStream out = Console.stdout();
         PrintStream err = System.err;
         // the backends narrow to the watched processes; --no-children is checked again here (strace follows forks)
         EventPrinter printer = new EventPrinter(EventFilter.of(noChildren ? new LinkedHashSet<>(pids) : Set.of(),

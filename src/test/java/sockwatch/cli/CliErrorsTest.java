@@ -41,7 +41,13 @@ class CliErrorsTest {
                 Arguments.of(List.of("stap-compile", "--kernel", "6.1 ; rm -rf /"), 2,
                         "sockwatch: not a kernel release: '6.1 ; rm -rf /'"),
                 Arguments.of(List.of("stap-compile", "--tap", "nope"), 2,
-                        "sockwatch: unknown tap 'nope' (known: syscall, kfunc)"));
+                        "sockwatch: unknown tap 'nope' (known: syscall, kfunc)"),
+                Arguments.of(List.of("--output", "/nonexistent/dir/events", "--", "true"), 2,
+                        "sockwatch: --output /nonexistent/dir/events: cannot write there: no such directory"),
+                Arguments.of(List.of("--output", "/proc", "--", "true"), 2,
+                        "sockwatch: --output /proc: cannot write there: Is a directory"),
+                Arguments.of(List.of("snapshot", "--output", "/nonexistent/dir/s", "-p", "1"), 2,
+                        "sockwatch: --output /nonexistent/dir/s: cannot write there: no such directory"));
     }
 
     @ParameterizedTest
