@@ -91,15 +91,25 @@ public final class BackendProcess {
         for (String a : argv.subList(1, argv.size())) {
             cmd.addArgument(a, false);
         }
-        DefaultExecutor executor = new DefaultExecutor() {
+        DefaultExecutor executor = DefaultExecutor.builder().get();
+        // the executor hands its process to the destroyer as it starts: the one supported way to hold it
+        executor.setProcessDestroyer(new org.apache.commons.exec.ProcessDestroyer() {
             @Override
-            protected Process launch(CommandLine command, Map<String, String> environment, Path dir)
-                    throws IOException {
-                Process p = super.launch(command, environment, dir);
+            public boolean add(Process p) {
                 bp.process = p;
-                return p;
+                return true;
             }
-        };
+
+            @Override
+            public boolean remove(Process p) {
+                return true;
+            }
+
+            @Override
+            public int size() {
+                return bp.process == null ? 0 : 1;
+            }
+        });
         executor.setExitValues(null);
         LogOutputStream stdout = new LogOutputStream(0, StandardCharsets.ISO_8859_1) {
             @Override
