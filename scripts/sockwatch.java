@@ -68,6 +68,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/BackendChooser.java
 //SOURCES ../src/main/java/sockwatch/probe/BackendProcess.java
 //SOURCES ../src/main/java/sockwatch/probe/BackendUnavailableException.java
+//SOURCES ../src/main/java/sockwatch/probe/KernelFilter.java
 //SOURCES ../src/main/java/sockwatch/probe/RunningTrace.java
 //SOURCES ../src/main/java/sockwatch/probe/TraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/TraceRequest.java

@@ -176,7 +176,8 @@ public final class SockwatchCommand implements Callable<Integer> {
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
                 : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly);
-        request = request.compat32(decideCompat32(launched)).ioUring(!noIoUring);
+        request = request.compat32(decideCompat32(launched)).ioUring(!noIoUring)
+                .filter(sockwatch.probe.KernelFilter.of(comms, wanted, wantedLevels));   // and again in Java
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
         BackendChooser.Choice choice;
         try {

@@ -15,15 +15,17 @@ import java.util.List;
  * @param compat32        also watch 32-bit programs' calls (bpftrace: a probe on every syscall, see
  *                        sockwatch.sys.Compat32 for when it is worth it)
  * @param ioUring         also watch setsockopt through io_uring where the kernel has it (bpftrace; default on)
+ * @param filter          what a probe can filter in the kernel (a name, a level or option); sockwatch filters
+ *                        again in Java, so a backend may ignore it
  */
 public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly,
-        boolean compat32, boolean ioUring) {
+        boolean compat32, boolean ioUring, KernelFilter filter) {
     public TraceRequest {
         pids = List.copyOf(pids);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
-        this(pids, followChildren, tcpOnly, changesOnly, false, true);
+        this(pids, followChildren, tcpOnly, changesOnly, false, true, KernelFilter.ANY);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren) {
@@ -31,11 +33,11 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest tcpOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, only, changesOnly, compat32, ioUring);
+        return new TraceRequest(pids, followChildren, only, changesOnly, compat32, ioUring, filter);
     }
 
     public TraceRequest changesOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32, ioUring);
+        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32, ioUring, filter);
     }
 
     public static TraceRequest everything() {
@@ -52,10 +54,14 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest compat32(boolean on) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on, ioUring);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on, ioUring, filter);
+    }
+
+    public TraceRequest filter(KernelFilter f) {
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, ioUring, f);
     }
 
     public TraceRequest ioUring(boolean on) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, on);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, on, filter);
     }
 }

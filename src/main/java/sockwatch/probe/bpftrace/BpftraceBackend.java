@@ -99,7 +99,8 @@ public final class BpftraceBackend implements TraceBackend {
         checkAvailable();
         long t0 = System.nanoTime();
         Parts parts = defaultParts(true);
-        Running t = launch(INERT_PID, false, false, false, parts.on(), EventSink.DISCARD, 0);
+        Running t = launch(INERT_PID, false, false, false, parts.on(), sockwatch.probe.KernelFilter.ANY,
+                EventSink.DISCARD, 0);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
@@ -134,7 +135,8 @@ public final class BpftraceBackend implements TraceBackend {
         long t0 = System.nanoTime();
         Set<ProbeDialect.Feature> with32 = EnumSet.of(ProbeDialect.Feature.COMPAT32);
         with32.addAll(defaultParts(true).on());
-        try (Running t = launch(INERT_PID, false, false, false, with32, EventSink.DISCARD, 0)) {
+        try (Running t = launch(INERT_PID, false, false, false, with32, sockwatch.probe.KernelFilter.ANY,
+                EventSink.DISCARD, 0)) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
                 return "its 32-bit part (--compat32) did not compile here" + (why != null ? ": " + why : "");
@@ -226,8 +228,8 @@ public final class BpftraceBackend implements TraceBackend {
         if (request.compat32()) {
             on.add(ProbeDialect.Feature.COMPAT32);
         }
-        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), on, sink,
-                announce ? ProcessHandle.current().pid() : 0);
+        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), on,
+                request.filter(), sink, announce ? ProcessHandle.current().pid() : 0);
         if (parts.unseen() != null) {
             r.blindSpots.add("setsockopt through io_uring (" + parts.unseen() + ")");
         }
@@ -288,7 +290,8 @@ public final class BpftraceBackend implements TraceBackend {
     }
 
     private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly,
-                           Set<ProbeDialect.Feature> parts, EventSink sink, long announcer)
+                           Set<ProbeDialect.Feature> parts, sockwatch.probe.KernelFilter filter, EventSink sink,
+                           long announcer)
             throws BackendUnavailableException {
         // optional parts: 32-bit callers (a probe on every syscall, only when asked: sockwatch.sys.Compat32
         // decides) and io_uring (defaultParts)
@@ -298,6 +301,7 @@ public final class BpftraceBackend implements TraceBackend {
         argv.addAll(dialect.flags());
         argv.addAll(List.of("-e", dialect.source(script()), Long.toString(rootPid), follow ? "1" : "0",
                 tcpOnly ? "1" : "0", changesOnly ? "1" : "0", Long.toString(announcer)));
+        argv.addAll(filter.parameters());   // $6-$9: numbers only
         // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
         // all shown. A process tree: room for this many watched tasks (one past it is reported, never silent).
         Map<String, String> env = dialect.environment(changesOnly || follow || announcer != 0 ? CHANGES_KEYS_MAX

@@ -49,8 +49,9 @@ class ProbeDialectTest {
     void from019OnTheArgumentsAreNamedSinceArgsBecameAStruct() {
         for (String s : List.of(source(0, 19, 0), source(0, 23, 2))) {
             assertFalse(s.contains("(uint64)args;"), "0.19 made args a struct, which cannot be cast");
-            assertTrue(s.contains("@call[tid] = ((int64)(int32)args->fd, (int64)args->level, (int64)args->optname, "
-                    + "(uint64)args->optval, (int64)args->optlen, 1);"));
+            assertTrue(s.contains("$lv = (int64)(int32)args->level; $on = (int64)(int32)args->optname;"));
+            assertTrue(s.contains("@call[tid] = ((int64)(int32)args->fd, $lv, $on, (uint64)args->optval,"
+                    + " (int64)(int32)args->optlen, 1);"));
             assertTrue(s.contains("uptr("), "address spaces stay");
         }
         assertTrue(source(0, 18, 0).contains("$rec = (uint64)args;"));
@@ -68,7 +69,7 @@ class ProbeDialectTest {
         for (String s : List.of(source(0, 12, 0), source(0, 17, 0), source(0, 20, 0), source(0, 23, 2))) {
             assertFalse(java.util.regex.Pattern.compile("//@ !?[a-z0-9-]+").matcher(s).find(), "a tag was left");
             assertEquals(PROBE.lines().filter(l -> !l.matches(".*//@ !?[a-z0-9-]+.*")).count(),
-                    s.lines().count() - (s.contains("$rec = (uint64)args;") ? 3 : 1) - 1,   // and $ret = args->ret
+                    s.lines().count() - (s.contains("$rec = (uint64)args;") ? 4 : 2) - 1,   // and $ret = args->ret
                     "untagged lines are all kept, tagged ones replaced");
         }
         assertThrows(IllegalStateException.class, () -> new ProbeDialect(BpftraceVersion.of(0, 17, 0))
@@ -115,7 +116,8 @@ class ProbeDialectTest {
             assertTrue(s.contains("tracepoint:raw_syscalls:sys_enter\n/"), s);
             assertTrue(s.contains("tracepoint:syscalls:sys_exit_setsockopt\n, tracepoint:raw_syscalls:sys_exit\n"));
             assertTrue(s.contains("(curtask->thread_info.status & 2)"), "only a caller in a 32-bit syscall");
-            assertTrue(s.contains("&& ($1 == 0 || @watch[pid])/"), "the same watch as the 64-bit probe, tested last");
+            assertTrue(s.contains("&& ($1 == 0 || @watch[pid]) && ($6 == 0 || "), "the same watch as the 64-bit probe,"
+                    + " tested last, then the name");
             assertEquals(1, s.split("printf\\(\"SW2 ", -1).length - 3, "still one copy of the printing");
         }
         assertTrue(v17.contains("$id = *(int64 *)kptr($rec + 8);"));

@@ -1,0 +1,47 @@
+package sockwatch.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import sockwatch.decode.OptionTable;
+import sockwatch.decode.SockOption;
+
+/** What goes to the kernel as numbers: one name, one level or option; the rest stays with the Java filter. */
+class KernelFilterTest {
+    private static final OptionTable TABLE = OptionTable.standard();
+    private static final SockOption NODELAY = TABLE.option(6, 1);
+    private static final SockOption KEEPALIVE = TABLE.option(1, 9);
+
+    @Test
+    void oneNameBecomesTheKernelsCommWords() {
+        KernelFilter f = KernelFilter.of(List.of("nginx"), Set.of(), Set.of());
+        assertEquals(0x786e69676eL, f.comm0());   // "nginx", little-endian
+        assertEquals(0, f.comm1());
+        // longer than the kernel keeps: its first 15 bytes, byte 15 NUL
+        KernelFilter g = KernelFilter.of(List.of("abcdefghijklmnopq"), Set.of(), Set.of());
+        assertEquals(0x6867666564636261L, g.comm0());
+        assertEquals(0x006f6e6d6c6b6a69L, g.comm1());
+        assertEquals(List.of(Long.toString(0x6867666564636261L), Long.toString(0x006f6e6d6c6b6a69L), "0", "0"),
+                g.parameters());
+    }
+
+    @Test
+    void whatTheKernelCannotTakeStaysAny() {
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("a", "b"), Set.of(), Set.of()), "two names");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("abcdefg\u00e9"), Set.of(), Set.of()),
+                "a non-ASCII 8th byte would be a negative number");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(NODELAY, KEEPALIVE), Set.of()));
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(NODELAY), Set.of(1)), "-o at another level");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(), Set.of(1, 6)));
+    }
+
+    @Test
+    void oneOptionOrOneLevelGoesPlusOne() {
+        assertEquals(List.of("0", "0", "7", "2"), KernelFilter.of(List.of(), Set.of(NODELAY), Set.of()).parameters());
+        assertEquals(List.of("0", "0", "7", "2"), KernelFilter.of(List.of(), Set.of(NODELAY), Set.of(6)).parameters());
+        assertEquals(List.of("0", "0", "1", "0"), KernelFilter.of(List.of(), Set.of(), Set.of(0)).parameters(),
+                "SOL_IP is 0, so any is 0 and the level goes as 1");
+    }
+}
