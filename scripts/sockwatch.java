@@ -134,8 +134,10 @@
 //FILES sockwatch/decode/sol_icmpv6.tsv=../src/main/resources/sockwatch/decode/sol_icmpv6.tsv
 //FILES sockwatch/decode/sol_ip.tsv=../src/main/resources/sockwatch/decode/sol_ip.tsv
 //FILES sockwatch/decode/sol_ipv6.tsv=../src/main/resources/sockwatch/decode/sol_ipv6.tsv
+//FILES sockwatch/decode/sol_kcm.tsv=../src/main/resources/sockwatch/decode/sol_kcm.tsv
 //FILES sockwatch/decode/sol_mptcp.tsv=../src/main/resources/sockwatch/decode/sol_mptcp.tsv
 //FILES sockwatch/decode/sol_netlink.tsv=../src/main/resources/sockwatch/decode/sol_netlink.tsv
+//FILES sockwatch/decode/sol_nfc.tsv=../src/main/resources/sockwatch/decode/sol_nfc.tsv
 //FILES sockwatch/decode/sol_packet.tsv=../src/main/resources/sockwatch/decode/sol_packet.tsv
 //FILES sockwatch/decode/sol_raw.tsv=../src/main/resources/sockwatch/decode/sol_raw.tsv
 //FILES sockwatch/decode/sol_socket.tsv=../src/main/resources/sockwatch/decode/sol_socket.tsv
@@ -143,6 +145,7 @@
 //FILES sockwatch/decode/sol_tipc.tsv=../src/main/resources/sockwatch/decode/sol_tipc.tsv
 //FILES sockwatch/decode/sol_tls.tsv=../src/main/resources/sockwatch/decode/sol_tls.tsv
 //FILES sockwatch/decode/sol_udp.tsv=../src/main/resources/sockwatch/decode/sol_udp.tsv
+//FILES sockwatch/decode/sol_vsock.tsv=../src/main/resources/sockwatch/decode/sol_vsock.tsv
 //FILES sockwatch/decode/sol_xdp.tsv=../src/main/resources/sockwatch/decode/sol_xdp.tsv
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt
 //FILES sockwatch/snapshot/options.tsv=../src/main/resources/sockwatch/snapshot/options.tsv

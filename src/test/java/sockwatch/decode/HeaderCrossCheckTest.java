@@ -44,6 +44,9 @@ class HeaderCrossCheckTest {
             #include <linux/tipc.h>
             #include <linux/if_xdp.h>
             #include <linux/mptcp.h>
+            #include <linux/kcm.h>
+            #include <linux/nfc.h>
+            #include <linux/vm_sockets.h>
             """;
 
     /** A name in our data and the number it should have; kind says which lookup must agree too. */

@@ -84,6 +84,11 @@ class OptionTableTest {
             "283, 9, XDP_MAX_TX_SKB_BUDGET, UINT",
             "284, 1, MPTCP_INFO, BYTES",
             "284, 4, MPTCP_FULL_INFO, BYTES",
+            "281, 1, KCM_RECV_DISABLE, BOOL",
+            "280, 0, NFC_LLCP_RW, UINT",
+            "287, 0, SO_VM_SOCKETS_BUFFER_SIZE, ULONG",
+            "287, 6, SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, TIMEVAL_OLD",
+            "287, 8, SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW, TIMEVAL",
     })
     void findsByLevelAndOptname(int level, int optname, String name, ValueType type) {
         assertEquals(new SockOption(level, optname, name, type), table.find(level, optname).orElseThrow());
@@ -178,6 +183,7 @@ class OptionTableTest {
         assertEquals("SO_RCVTIMEO_OLD", table.byName("SO_RCVTIMEO").get(0).name());
         assertEquals(36, table.byName("TCP_CM_INQ").get(0).optname());
         assertEquals(20, table.byName("IPV6_JOIN_GROUP").get(0).optname());
+        assertEquals(6, table.byName("SO_VM_SOCKETS_CONNECT_TIMEOUT").get(0).optname());
         List<SockOption> join = table.byName("MCAST_JOIN_GROUP");
         assertEquals(List.of(0, 41), join.stream().map(SockOption::level).toList());
         assertTrue(join.stream().allMatch(o -> o.optname() == 42));
