@@ -62,6 +62,33 @@ class OptionTableTest {
             "17, 100, UDP_ENCAP, INT",
             "17, 103, UDP_SEGMENT, INT",
             "17, 104, UDP_GRO, BOOL",
+            "270, 1, NETLINK_ADD_MEMBERSHIP, UINT",
+            "270, 11, NETLINK_EXT_ACK, BOOL",
+            "270, 12, NETLINK_GET_STRICT_CHK, BOOL",
+            "263, 1, PACKET_ADD_MEMBERSHIP, BYTES",
+            "263, 5, PACKET_RX_RING, BYTES",
+            "263, 10, PACKET_VERSION, INT",
+            "263, 24, PACKET_VNET_HDR_SZ, INT",
+            "255, 1, ICMP_FILTER, BYTES",
+            "58, 1, ICMPV6_FILTER, BYTES",
+            "282, 1, TLS_TX, BYTES",
+            "282, 2, TLS_RX, BYTES",
+            "282, 4, TLS_RX_EXPECT_NO_PAD, BOOL",
+            "279, 1, ALG_SET_KEY, BYTES",
+            "279, 6, ALG_SET_DRBG_ENTROPY, BYTES",
+            "279, 7, ALG_SET_KEY_BY_KEY_SERIAL, INT",
+            "271, 127, TIPC_IMPORTANCE, UINT",
+            "271, 138, TIPC_NODELAY, BOOL",
+            "283, 2, XDP_RX_RING, INT",
+            "283, 4, XDP_UMEM_REG, BYTES",
+            "283, 9, XDP_MAX_TX_SKB_BUDGET, UINT",
+            "284, 1, MPTCP_INFO, BYTES",
+            "284, 4, MPTCP_FULL_INFO, BYTES",
+            "281, 1, KCM_RECV_DISABLE, BOOL",
+            "280, 0, NFC_LLCP_RW, UINT",
+            "287, 0, SO_VM_SOCKETS_BUFFER_SIZE, ULONG",
+            "287, 6, SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, TIMEVAL_OLD",
+            "287, 8, SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW, TIMEVAL",
     })
     void findsByLevelAndOptname(int level, int optname, String name, ValueType type) {
         assertEquals(new SockOption(level, optname, name, type), table.find(level, optname).orElseThrow());
@@ -74,13 +101,19 @@ class OptionTableTest {
         assertEquals("TCP_NODELAY", table.find(6, 1).orElseThrow().name());
         assertEquals("UDP_CORK", table.find(17, 1).orElseThrow().name());
         assertEquals("IPV6_ADDRFORM", table.find(41, 1).orElseThrow().name());
+        assertEquals("NETLINK_ADD_MEMBERSHIP", table.find(270, 1).orElseThrow().name());
+        assertEquals("PACKET_ADD_MEMBERSHIP", table.find(263, 1).orElseThrow().name());
+        assertEquals("TLS_TX", table.find(282, 1).orElseThrow().name());
     }
 
     @Test
     void unknownOptionsAreEmpty() {
         assertTrue(table.find(6, 9999).isEmpty());
         assertTrue(table.find(1, 54).isEmpty(), "SCM_TIMESTAMPING_OPT_STATS is a cmsg type, not an option");
-        assertTrue(table.find(263, 1).isEmpty(), "SOL_PACKET has a name but no option table");
+        assertTrue(table.find(132, 1).isEmpty(), "SOL_SCTP has a name but no option table");
+        assertTrue(table.find(263, 4).isEmpty(), "a gap in if_packet.h's numbering stays a number");
+        assertTrue(table.find(282, 5).isEmpty(), "TLS_TX_MAX_PAYLOAD_LEN is 6.19, after the tables' 6.18");
+        assertTrue(table.find(271, 1).isEmpty(), "TIPC options start at 127");
         assertTrue(table.find(-1, 1).isEmpty());
         assertTrue(table.find(1, -1).isEmpty());
     }
@@ -111,12 +144,28 @@ class OptionTableTest {
         assertTrue(table.all().stream().filter(o -> o.level() == 0).count() >= 45);
         assertTrue(table.all().stream().filter(o -> o.level() == 41).count() >= 60);
         assertEquals(6, table.all().stream().filter(o -> o.level() == 17).count());
+        assertEquals(12, table.all().stream().filter(o -> o.level() == 270).count());
+        assertEquals(23, table.all().stream().filter(o -> o.level() == 263).count());
+        assertEquals(4, table.all().stream().filter(o -> o.level() == 282).count());
+        assertEquals(7, table.all().stream().filter(o -> o.level() == 279).count());
+        assertEquals(12, table.all().stream().filter(o -> o.level() == 271).count());
+        assertEquals(9, table.all().stream().filter(o -> o.level() == 283).count());
+        assertEquals(4, table.all().stream().filter(o -> o.level() == 284).count());
         Set<String> keys = new HashSet<>();
         for (SockOption o : table.all()) {
             assertTrue(keys.add(o.level() + "/" + o.optname()), "duplicate " + o);
             assertTrue(table.levelName(o.level()) != null, "level without a name: " + o);
         }
         assertThrows(UnsupportedOperationException.class, () -> table.all().clear());
+    }
+
+    /** Secrets redacts by number: each of those numbers must be a raw (BYTES) option, never a decoded int. */
+    @Test
+    void secretBearingOptionsAreBytes() {
+        List<String> secret = table.all().stream().filter(o -> Secrets.secretFrom(o.level(), o.optname()) >= 0)
+                .peek(o -> assertEquals(ValueType.BYTES, o.type(), o.toString())).map(SockOption::name).toList();
+        assertTrue(secret.containsAll(List.of("TCP_MD5SIG", "TLS_TX", "TLS_RX", "ALG_SET_KEY",
+                "ALG_SET_DRBG_ENTROPY")), secret.toString());
     }
 
     @Test
@@ -134,6 +183,7 @@ class OptionTableTest {
         assertEquals("SO_RCVTIMEO_OLD", table.byName("SO_RCVTIMEO").get(0).name());
         assertEquals(36, table.byName("TCP_CM_INQ").get(0).optname());
         assertEquals(20, table.byName("IPV6_JOIN_GROUP").get(0).optname());
+        assertEquals(6, table.byName("SO_VM_SOCKETS_CONNECT_TIMEOUT").get(0).optname());
         List<SockOption> join = table.byName("MCAST_JOIN_GROUP");
         assertEquals(List.of(0, 41), join.stream().map(SockOption::level).toList());
         assertTrue(join.stream().allMatch(o -> o.optname() == 42));
@@ -167,6 +217,8 @@ class OptionTableTest {
             "SOL_UDP, 17", "udp, 17", "IPPROTO_UDP, 17",
             "SOL_IPV6, 41", "ipv6, 41", "IPPROTO_IPV6, 41",
             "SOL_MPTCP, 284", "mptcp, 284", "packet, 263", "IPPROTO_RAW, 255",
+            "SOL_NETLINK, 270", "netlink, 270", "SOL_TLS, 282", "SOL_ALG, 279", "SOL_XDP, 283", "SOL_TIPC, 271",
+            "IPPROTO_ICMPV6, 58", "SOL_RAW, 255",
             "999, 999",
     })
     void levelNumberAcceptsNamesAliasesAndNumbers(String name, int number) {

@@ -1,0 +1,42 @@
+package sockwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import sockwatch.decode.OptionTable;
+import sockwatch.decode.SockOption;
+
+/** -o and --level words reach every level with a table, not only the five IP-family ones. */
+class OptionNamesTest {
+
+    private final OptionTable table = OptionTable.standard();
+
+    @ParameterizedTest(name = "-o {0} = ({1},{2})")
+    @CsvSource({"NETLINK_EXT_ACK, 270, 11", "netlink_ext_ack, 270, 11", "PACKET_VERSION, 263, 10",
+            "ICMP_FILTER, 255, 1", "ICMPV6_FILTER, 58, 1", "TLS_TX, 282, 1", "ALG_SET_KEY, 279, 1",
+            "TIPC_NODELAY, 271, 138", "XDP_RX_RING, 283, 2", "MPTCP_INFO, 284, 1", "TCP_NODELAY, 6, 1"})
+    void optionNamesOfEveryTable(String name, int level, int optname) {
+        Set<SockOption> found = OptionNames.resolve(table, List.of(name));
+        assertEquals(Set.of(table.find(level, optname).orElseThrow()), found);
+    }
+
+    @ParameterizedTest(name = "--level {0} = {1}")
+    @CsvSource({"SOL_NETLINK, 270", "netlink, 270", "SOL_PACKET, 263", "SOL_RAW, 255", "IPPROTO_ICMPV6, 58",
+            "SOL_TLS, 282", "SOL_ALG, 279", "SOL_TIPC, 271", "SOL_XDP, 283", "SOL_MPTCP, 284"})
+    void levelNamesOfEveryTable(String name, int level) {
+        assertEquals(Set.of(level), OptionNames.resolveLevels(table, List.of(name)));
+    }
+
+    @Test
+    void unknownNamesAreUsageErrors() {
+        UserException e = assertThrows(UserException.class,
+                () -> OptionNames.resolve(table, List.of("NETLINK_EXT_ACKK")));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertThrows(UserException.class, () -> OptionNames.resolveLevels(table, List.of("SOL_NETLINKK")));
+    }
+}
