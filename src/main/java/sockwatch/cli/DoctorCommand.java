@@ -78,6 +78,7 @@ public final class DoctorCommand implements Callable<Integer> {
         f.add("root " + yesNo(Privileges.isRoot()));
         f.add("BTF " + yesNo(KernelFacts.hasBtf()));
         f.add("tracefs " + (java.nio.file.Files.isDirectory(Tracefs.MOUNT_POINT.resolve("events")) ? "mounted"
+                : mounted(Tracefs.MOUNT_POINT) ? "mounted, but not readable here (root reads it)"
                 : "not mounted (sockwatch mounts it when it traces)"));
         f.add("kprobes " + switch (KernelFacts.kprobes()) {
             case YES -> "yes";
@@ -92,6 +93,16 @@ public final class DoctorCommand implements Callable<Integer> {
             f.add(tool + " " + (Executables.find(tool).isPresent() ? "installed" : "not installed"));
         }
         return f;
+    }
+
+    /** Whether /proc/mounts lists a mount at dir (readable by anyone, unlike tracefs itself). */
+    private static boolean mounted(java.nio.file.Path dir) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts")).stream()
+                    .map(l -> l.split(" ")).anyMatch(f -> f.length > 2 && f[1].equals(dir.toString()));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static String yesNo(boolean b) {

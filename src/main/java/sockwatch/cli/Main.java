@@ -12,11 +12,29 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        try {
+            return execute(args);
+        } catch (LinkageError e) {
+            // picocli passes Errors through; one line, and System.exit still runs the hook that stops the probe
+            System.err.println("sockwatch: internal error: " + e + " (a jar is missing from the class path?)");
+            return ExitCodes.FAILED;
+        } catch (RuntimeException | Error e) {
+            System.err.println("sockwatch: internal error: " + e);
+            if (System.getenv("SOCKWATCH_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private static int execute(String... args) {
         CommandLine cli = new CommandLine(new SockwatchCommand());
         cli.setStopAtPositional(true);
+        cli.setUsageHelpWidth(110);   // every subcommand alike, so pasted examples do not break
         cli.setParameterExceptionHandler((ex, a) -> {
             System.err.println("sockwatch: " + ex.getMessage());
-            System.err.println("Try 'sockwatch --help'.");
+            // the command the mistake was made in: `sockwatch self-check --help` for a self-check option
+            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -30,18 +48,6 @@ public final class Main {
             }
             return ExitCodes.FAILED;
         });
-        try {
-            return cli.execute(args);
-        } catch (LinkageError e) {
-            // picocli passes Errors through; one line, and System.exit still runs the hook that stops the probe
-            System.err.println("sockwatch: internal error: " + e + " (a jar is missing from the class path?)");
-            return ExitCodes.FAILED;
-        } catch (RuntimeException | Error e) {
-            System.err.println("sockwatch: internal error: " + e);
-            if (System.getenv("SOCKWATCH_DEBUG") != null) {
-                e.printStackTrace();
-            }
-            return ExitCodes.FAILED;
-        }
+        return cli.execute(args);
     }
 }

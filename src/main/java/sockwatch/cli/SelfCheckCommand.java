@@ -37,7 +37,8 @@ import sockwatch.sys.LaunchedCommand;
 @Command(name = "self-check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Prove the probe works here: watch our test app enable TCP_NODELAY; prints PASS or FAIL.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:PASS", "1:FAIL: the probe ran but did not see the call", "3:FAIL: the probe cannot run here"},
+        exitCodeList = {"0:PASS", "1:FAIL: the probe ran but did not see the call", "2:usage error (a bad option or value)",
+                "3:FAIL: the probe cannot run here"},
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch self-check             # Java test app, best backend",
                 "  sockwatch self-check --jython    # the Jython test app",
@@ -52,7 +53,7 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
     boolean jython;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "probe to check: auto (default), bpftrace, strace")
+            description = "probe to check: auto (default), stap, bpftrace, strace")
     String backend;
 
     @Option(names = "--stap-module", paramLabel = "FILE.ko",

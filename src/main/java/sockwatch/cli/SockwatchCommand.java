@@ -32,6 +32,8 @@ import sockwatch.sys.Processes;
 /** `sockwatch [options] [-- COMMAND ARGS...]`: watch setsockopt calls live. */
 @Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpWidth = 110,
+        // the default "[COMMAND]" for subcommands read as a second COMMAND beside the launched one
+        synopsisSubcommandLabel = "| self-check | snapshot | doctor | stap-compile",
         subcommands = {SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class, StapCompileCommand.class},
         description = {
                 "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
@@ -147,6 +149,10 @@ public final class SockwatchCommand implements Callable<Integer> {
             throw new UserException(ExitCodes.USAGE, "--no-children goes with -p PID (a launched COMMAND is always"
                     + " watched with its children)");
         }
+        if (!sockwatch.sys.Privileges.isRoot()) {   // said first, not after every backend's own reasons
+            throw new UserException(ExitCodes.UNAVAILABLE, "cannot trace: not root: every trace backend needs root"
+                    + " here (run sockwatch with sudo; `sockwatch doctor` explains each)");
+        }
         // before anything starts: an unwritable FILE is a usage error, and the command must not have run
         PrintStream out = output != null ? OutputFile.open(output, true) : Console.stdout();
         for (int pid : pids) {
@@ -249,6 +255,12 @@ public final class SockwatchCommand implements Callable<Integer> {
                 commandExited = true;
                 commandExitNanos = System.nanoTime();
                 trace.drainAfterRootExit(Duration.ofSeconds(2));
+                // strace ends by itself once the tree is gone, a moment after the command: give it that moment
+                // before saying that processes live on
+                for (long until = System.nanoTime() + 1_500_000_000L; backendEnds && trace.isAlive()
+                        && System.nanoTime() < until; ) {
+                    Thread.sleep(20);
+                }
                 List<Long> rest = backendEnds ? List.of() : watched.alive();
                 if (backendEnds ? !trace.isAlive() : rest.isEmpty()) {
                     break;

@@ -125,8 +125,8 @@ class SecurityTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(3, p.exitValue(), err);
             assertEquals(1, err.strip().lines().count(), err);
-            assertTrue(err.startsWith("sockwatch: cannot trace: ") && err.contains("bpftrace needs root (run sockwatch"
-                    + " with sudo)"), err);
+            assertEquals("sockwatch: cannot trace: not root: every trace backend needs root here (run sockwatch with"
+                    + " sudo; `sockwatch doctor` explains each)", err.strip());
             assertEquals("", out);
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {

@@ -60,7 +60,7 @@ public final class StraceBackend implements TraceBackend {
     public void checkAvailable() throws BackendUnavailableException {
         binary();
         if (!Privileges.isRoot()) {
-            throw new BackendUnavailableException("strace needs root to attach to processes it did not start",
+            throw new BackendUnavailableException("strace needs root (sockwatch's strace backend runs as root)",
                     "run sockwatch with sudo");
         }
         if (ptraceScope().equals("3")) {
