@@ -85,7 +85,8 @@ public final class SocketNames {
         String protocol = protocol(c);
         if (c.isInet()) {
             String name = protocol != null ? protocol : "inet";
-            return c.family() == SocketContext.AF_INET6 ? name.concat("6") : name;
+            // icmpv6 names its family already (ss says icmp6 too, never icmpv66)
+            return c.family() == SocketContext.AF_INET6 && !name.endsWith("6") ? name.concat("6") : name;
         }
         String family = family(c);
         return c.family() == SocketContext.AF_UNIX && protocol != null ? "unix ".concat(protocol) : family;

@@ -130,7 +130,8 @@ public final class ValueDecoder {
             n++;
         }
         String s = ByteText.escape(c.bytes, n);
-        return new DecodedValue(s, (s.isEmpty() ? "\"\"" : s) + c.firstOf(c.shown), null);
+        // quoted, as strace does: "cubic" is a name passed as bytes, not a number or a keyword of ours
+        return new DecodedValue(s, "\"" + s.replace("\"", "\\x22") + "\"" + c.firstOf(c.shown), null);
     }
 
     /** Memory-order hex of what was captured, with the byte count; json is null when nothing was captured. */

@@ -46,8 +46,9 @@ public final class TextFormatter implements EventFormatter {
         }
     }
 
-    /** "TCP_NODELAY (SOL_TCP)" */
+    /** "TCP_NODELAY (SOL_TCP)", or "99 (SOL_TCP)" for an option our tables do not name (after "socket option") */
     private static void appendOption(StringBuilder out, EventView v) {
-        out.append(v.optionLabel()).append(" (").append(v.levelLabel()).append(')');
+        out.append(v.optionName() != null ? v.optionName() : Integer.toString(v.event().optname())).append(" (")
+                .append(v.levelLabel()).append(')');
     }
 }

@@ -63,13 +63,13 @@ class FormattersTest {
     @Test
     void failuresNameTheErrno() {
         String l = line(event("x", 6, 13, "nosuch".getBytes(StandardCharsets.US_ASCII), -2));
-        assertTrue(l.endsWith("is setting socket option TCP_CONGESTION (SOL_TCP) to nosuch on fd 3 ... failed: ENOENT"), l);
+        assertTrue(l.endsWith("is setting socket option TCP_CONGESTION (SOL_TCP) to \"nosuch\" on fd 3 ... failed: ENOENT"), l);
     }
 
     @Test
     void unknownOptionsAndLevelsAreShownAsNumbers() {
         String l = line(event("x", 6, 99, le(1), -92));
-        assertTrue(l.contains("socket option option 99 (SOL_TCP) to 0x01000000 (4 bytes)"), l);
+        assertTrue(l.contains("is setting socket option 99 (SOL_TCP) to 0x01000000 (4 bytes)"), l);
         assertTrue(l.endsWith("failed: ENOPROTOOPT"), l);
         assertTrue(line(event("x", 4242, 7, le(1), 0)).contains("(level 4242)"));
     }

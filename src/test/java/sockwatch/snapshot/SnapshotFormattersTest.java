@@ -59,7 +59,7 @@ class SnapshotFormattersTest {
                 "      TCP_NODELAY=1 (changed)",
                 "      SO_KEEPALIVE=0 (default)",
                 "      TCP_MAXSEG=32741 (auto)",
-                "      TCP_CONGESTION=cubic (default)",
+                "      TCP_CONGESTION=\"cubic\" (default)",
                 "  100  unix    stream  CONNECTED    (unnamed)       @bus",
                 "      SO_PASSCRED=0 (no default known)",
                 ""), text);
