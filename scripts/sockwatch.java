@@ -99,6 +99,7 @@
 //SOURCES ../src/main/java/sockwatch/snapshot/CgroupGuard.java
 //SOURCES ../src/main/java/sockwatch/snapshot/ChangeRules.java
 //SOURCES ../src/main/java/sockwatch/snapshot/DefaultsProbe.java
+//SOURCES ../src/main/java/sockwatch/snapshot/Derivations.java
 //SOURCES ../src/main/java/sockwatch/snapshot/Libc.java
 //SOURCES ../src/main/java/sockwatch/snapshot/OptionPlan.java
 //SOURCES ../src/main/java/sockwatch/snapshot/Pidfd.java
@@ -148,6 +149,7 @@
 //FILES sockwatch/decode/sol_vsock.tsv=../src/main/resources/sockwatch/decode/sol_vsock.tsv
 //FILES sockwatch/decode/sol_xdp.tsv=../src/main/resources/sockwatch/decode/sol_xdp.tsv
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt
+//FILES sockwatch/snapshot/derived.tsv=../src/main/resources/sockwatch/snapshot/derived.tsv
 //FILES sockwatch/snapshot/options.tsv=../src/main/resources/sockwatch/snapshot/options.tsv
 //FILES sockopt_testapp.py=../testapp/sockopt_testapp.py
 //FILES sockwatch/probe/stap/sockwatch-kfunc.stp=../stap/sockwatch-kfunc.stp

@@ -48,7 +48,20 @@ final class RawReadings extends AbstractList<Reading> implements RandomAccess {
     public Reading get(int i) {
         Planned p = planned.get(which[i]);
         byte[] v = Arrays.copyOfRange(data, start[i], start[i + 1]);
-        return new Reading(p.option(), ValueDecoder.decode(p.option(), v, v.length), mark(p, i, v));
+        Derivations.Judged j = Derivations.judge(p.option().name(), v, mark(p, i, v), this::other);
+        return new Reading(p.option(), ValueDecoder.decode(p.option(), v, v.length), j.mark(), j.why());
+    }
+
+    /** Another option of this socket by name: {value bytes, mark}, or null when it has none. */
+    private Object[] other(String name) {
+        for (int k = 0; k < which.length; k++) {
+            Planned q = planned.get(which[k]);
+            if (q.option().name().equals(name)) {
+                byte[] v = Arrays.copyOfRange(data, start[k], start[k + 1]);
+                return new Object[] {v, mark(q, k, v)};
+            }
+        }
+        return null;
     }
 
     private Mark mark(Planned p, int i, byte[] v) {

@@ -12,7 +12,7 @@ import sockwatch.snapshot.SocketSnapshot.Reading;
 /**
  * `--json`: one object per socket (JSON lines). Fields, always present and in this order: pid, comm (escaped as
  * in the text output), fd, inode, family, type, proto, state, local, remote (null when there is none), options
- * {NAME: value decoded as in the trace JSON}, changed [NAME...], auto [NAME...].
+ * {NAME: value decoded as in the trace JSON}, changed [NAME...], auto [NAME...], why {NAME: what explains its mark}.
  */
 public final class SnapshotJsonFormatter {
     private final boolean changedOnly;
@@ -25,7 +25,11 @@ public final class SnapshotJsonFormatter {
         Map<String, Object> options = new LinkedHashMap<>();
         List<String> changed = new ArrayList<>();
         List<String> auto = new ArrayList<>();
+        Map<String, Object> why = new LinkedHashMap<>();
         for (Reading r : s.options()) { // each get() decodes, so once
+            if (r.why() != null && (!changedOnly || r.mark() == Mark.CHANGED)) {
+                why.put(r.option().name(), r.why());
+            }
             if (r.mark() == Mark.CHANGED) {
                 changed.add(r.option().name());
             } else if (r.mark() == Mark.AUTO && !changedOnly) {
@@ -49,6 +53,9 @@ public final class SnapshotJsonFormatter {
         Json.object(sb, options);
         array(sb, "changed", changed);
         array(sb, "auto", auto);
+        // derived values (not in changed) and notes on changed ones: {"SO_PRIORITY": "derived from IP_TOS=16"}
+        sb.append(", \"why\": ");
+        Json.object(sb, why);
         return sb.append('}').toString();
     }
 

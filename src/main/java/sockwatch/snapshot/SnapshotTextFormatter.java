@@ -106,8 +106,9 @@ public final class SnapshotTextFormatter {
     }
 
     private static void option(StringBuilder sb, Reading r) {
-        sb.append(OPTION_INDENT).append(r.option().name()).append('=').append(r.value().text())
-                .append(" (").append(r.mark() == Mark.UNKNOWN ? "no default known" : r.mark().word()).append(")\n");
+        sb.append(OPTION_INDENT).append(r.option().name()).append('=').append(r.value().text()).append(" (")
+                .append(r.mark() == Mark.UNKNOWN ? "no default known" : r.mark() == Mark.DERIVED ? r.why()
+                        : r.mark().word() + (r.why() != null ? "; " + r.why() : "")).append(")\n");
     }
 
     private static void row(StringBuilder sb, String[] cells, int[] width) {

@@ -24,7 +24,9 @@ public record SocketSnapshot(long pid, byte[] comm, int fd, long inode, SocketKi
         /** Kernel-managed (autotuned, derived from the connection): not compared. */
         AUTO,
         /** No baseline: a fresh socket of this kind could not be made or could not read the option. */
-        UNKNOWN;
+        UNKNOWN,
+        /** Set by the kernel because the program set another option (derived.tsv): not the program's choice. */
+        DERIVED;
 
         private final String word = name().toLowerCase(java.util.Locale.ROOT);
 
@@ -33,7 +35,15 @@ public record SocketSnapshot(long pid, byte[] comm, int fd, long inode, SocketKi
         }
     }
 
-    /** One option's value, decoded by the trace path's decoder. */
-    public record Reading(SockOption option, DecodedValue value, Mark mark) {
+    /**
+     * One option's value, decoded by the trace path's decoder.
+     *
+     * @param why what explains the mark (derived.tsv: "derived from IP_TOS=16", "the kernel doubles the 131072
+     *            set"), or null
+     */
+    public record Reading(SockOption option, DecodedValue value, Mark mark, String why) {
+        public Reading(SockOption option, DecodedValue value, Mark mark) {
+            this(option, value, mark, null);
+        }
     }
 }

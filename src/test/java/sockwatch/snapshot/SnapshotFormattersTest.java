@@ -86,7 +86,7 @@ class SnapshotFormattersTest {
         }
         JsonObject client = objects.get(1);
         assertEquals(List.of("pid", "comm", "fd", "inode", "family", "type", "proto", "state", "local", "remote",
-                "options", "changed", "auto"), new ArrayList<>(client.keySet()));
+                "options", "changed", "auto", "why"), new ArrayList<>(client.keySet()));
         assertEquals(42, client.get("pid").getAsInt());
         assertEquals("we\\tird\\x1b", client.get("comm").getAsString());
         assertEquals(12, client.get("fd").getAsInt());
