@@ -46,6 +46,50 @@ class JbangLaunchTest {
     }
 
     /**
+     * Two first runs at once (an empty JBang cache, two shells) both work: built together, they once left a jar
+     * without its main class in JBang's cache ("Could not find or load main class sockwatch"), and every later
+     * run failed. ./jbang now runs JBang one at a time under a lock in its private cache.
+     */
+    @Test
+    void twoFirstRunsAtOnceBothWork() throws Exception {
+        String[] warm = run(List.of("./jbang", "sockwatch", "--version"));   // bootstraps the real cache if needed
+        assertEquals("0", warm[0], warm[1]);
+        Path xdg = Files.createTempDirectory("jbang-race-test");
+        Path jbangCache = Files.createTempDirectory("jbang-race-cache");
+        try {
+            cacheCopy(xdg);
+            Map<String, String> env = Map.of("XDG_CACHE_HOME", xdg.toString(), "SOCKWATCH_JBANG_BOOTSTRAP", "1",
+                    "SOCKWATCH_JBANG_LAUNCH_CACHE", "0", "JBANG_CACHE_DIR", jbangCache.toString());
+            List<java.util.concurrent.CompletableFuture<String>> both = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return exactVersionLine(env);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            for (var f : both) {
+                assertTrue(f.join().startsWith("sockwatch 0.1.0"));
+            }
+            // and the jar they left works for the next run too
+            exactVersionLine(env);
+        } finally {
+            deleteTree(xdg);
+            deleteTree(jbangCache);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
      * The bootstrapped JBang's own JVM starts from an AppCDS archive in the private cache: written by the first
      * run, really mapped by the next (-Xshare:on would fail otherwise), ignored when it is junk (a torn file), and
      * its stdout, which is the command line the wrapper execs, stays exactly the program's output every time.
