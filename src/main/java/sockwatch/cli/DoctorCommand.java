@@ -22,7 +22,7 @@ import sockwatch.sys.Tracefs;
         footerHeading = "%nExamples:%n",
         footer = {"  sockwatch doctor                 # what works here, and what to install or change",
                   "  sockwatch doctor --probe > p.bt  # the bpftrace probe for this bpftrace, to run by hand:",
-                  "                                   #   bpftrace p.bt 0 0 0 0"})
+                  "                                   #   bpftrace p.bt 0 0 0 0 0 0 0 0 0"})
 public final class DoctorCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--probe", description = "Print the bpftrace probe as this machine's "
