@@ -189,14 +189,19 @@ class StraceEndToEndTest {
                 "assert u.fileno() == fd",
                 "u.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)",
                 "sys.stdout.flush()");
-        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", "python3", "-c", py);
+        // the events to a file: on a shared stdout the program's line and the JSON lines can interleave
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("sockwatch-strace-yy").resolve("ev.json");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--output", file.toString(),
+                "--", "python3", "-c", py);
         assertEquals(0, r.exit(), r.stderr());
         String[] said = r.stdout().lines().filter(l -> l.startsWith("server ")).findFirst()
                 .orElseThrow(() -> new AssertionError(r.stdout())).split(" ");
         String server = said[1];
         String client = said[3];
         int fd = Integer.parseInt(said[5]);
-        List<JsonObject> events = jsonLines(r.stdout());
+        List<JsonObject> events = jsonLines(java.nio.file.Files.readString(file));
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(file.getParent());
         JsonObject beforeBind = find(events, "SO_REUSEADDR");
         assertEquals("tcp", beforeBind.get("proto").getAsString(), beforeBind.toString());
         assertEquals("CLOSE", beforeBind.get("state").getAsString(), "not bound yet: " + beforeBind);
@@ -234,9 +239,14 @@ class StraceEndToEndTest {
         Capabilities.requireTool("python3");
         String py = "import socket; s = socket.socket(socket.AF_INET6); s.bind(('::1', 0)); s.listen(1)\n"
                 + "s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1); print('%s' % s.getsockname()[1])";
-        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--", "python3", "-c", py);
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("sockwatch-strace-yy").resolve("ev.json");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--output", file.toString(),
+                "--", "python3", "-c", py);
         assertEquals(0, r.exit(), r.stderr());
         String port = r.stdout().lines().filter(l -> l.matches("\\d+")).findFirst().orElseThrow();
+        String events = java.nio.file.Files.readString(file);
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(file.getParent());
         Process p = new ProcessBuilder("strace", "-f", "-qq", "-yy", "-e", "signal=none", "-e",
                 "trace=setsockopt", "-o", "/proc/self/fd/1",
                 "python3", "-c", py).redirectErrorStream(false).start();
@@ -244,7 +254,7 @@ class StraceEndToEndTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, straced);
         assertTrue(java.util.regex.Pattern.compile("setsockopt\\(3<TCPv6:\\[\\[::1\\]:\\d+\\]>, SOL_SOCKET, SO_KEEPALIVE")
                 .matcher(straced).find(), straced);
-        JsonObject e = find(jsonLines(r.stdout()), "SO_KEEPALIVE");
+        JsonObject e = find(jsonLines(events), "SO_KEEPALIVE");
         assertEquals("inet6", e.get("family").getAsString(), e.toString());
         assertEquals("tcp", e.get("proto").getAsString(), e.toString());
         assertEquals("[::1]:" + port, e.get("local").getAsString(), e.toString());

@@ -29,7 +29,12 @@ public final class SockwatchRun {
     }
 
     public static Process start(String... args) throws IOException {
-        return new ProcessBuilder(javaCommand("sockwatch.cli.Main", args)).start();
+        ProcessBuilder pb = new ProcessBuilder(javaCommand("sockwatch.cli.Main", args));
+        // A launched command shares sockwatch's stdout with the events. Python under PYTHONUNBUFFERED (set on
+        // these machines) writes a print() in pieces, and an event line can land between them, which breaks both
+        // lines for the tests that read the program's own output there. Users keep them apart with --output.
+        pb.environment().remove("PYTHONUNBUFFERED");
+        return pb.start();
     }
 
     public static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
