@@ -115,7 +115,7 @@ public final class BpftraceBackend implements TraceBackend {
                 armed += "; without its io_uring part: " + parts.unseen();
             }
             t.close();
-            return armed + "; " + verifyCompat32();
+            return armed + "; " + verifyCompat32(parts);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("interrupted while compiling the probe", null);
@@ -126,7 +126,7 @@ public final class BpftraceBackend implements TraceBackend {
      * Arms the probe with its 32-bit part too, which sockwatch switches on by itself where a 32-bit program is
      * watched: doctor says whether that part runs here, from a real compile, not from the version.
      */
-    private String verifyCompat32() throws InterruptedException {
+    private String verifyCompat32(Parts parts) throws InterruptedException {
         try {
             checkCompat32();
         } catch (BackendUnavailableException e) {
@@ -134,7 +134,7 @@ public final class BpftraceBackend implements TraceBackend {
         }
         long t0 = System.nanoTime();
         Set<ProbeDialect.Feature> with32 = EnumSet.of(ProbeDialect.Feature.COMPAT32);
-        with32.addAll(defaultParts(true).on());
+        with32.addAll(parts.on());
         try (Running t = launch(INERT_PID, false, false, false, with32, sockwatch.probe.KernelFilter.ANY,
                 EventSink.DISCARD, 0)) {
             if (!t.awaitArmed(armTimeout())) {
@@ -295,7 +295,7 @@ public final class BpftraceBackend implements TraceBackend {
             throws BackendUnavailableException {
         // optional parts: 32-bit callers (a probe on every syscall, only when asked: sockwatch.sys.Compat32
         // decides) and io_uring (defaultParts)
-        ProbeDialect dialect = parts.isEmpty() ? dialect() : dialect().with(parts);
+        ProbeDialect dialect = dialect().with(parts);
         List<String> argv = new java.util.ArrayList<>();
         argv.add(binary().toString());
         argv.addAll(dialect.flags());
@@ -334,8 +334,7 @@ public final class BpftraceBackend implements TraceBackend {
 
     /** The probe's text as this machine's bpftrace needs it. */
     public static String probeText() throws BackendUnavailableException {
-        Set<ProbeDialect.Feature> parts = defaultParts(true).on();   // as a run here has it
-        return (parts.isEmpty() ? dialect() : dialect().with(parts)).source(script());
+        return dialect().with(defaultParts(true).on()).source(script());   // as a run here has it
     }
 
     static String script() {

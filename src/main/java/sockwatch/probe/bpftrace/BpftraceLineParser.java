@@ -198,7 +198,6 @@ public final class BpftraceLineParser {
         }
         if (pageOffset >= 0 && (f[0] & 0xffff) == SocketContext.AF_INET6) {
             // this probe prints an IPv6 address as two 64-bit words, then 0 0: back to four 32-bit ones
-            f = java.util.Arrays.copyOf(f, 16);
             long l0 = f[8], l1 = f[9], r0 = f[10], r1 = f[11];
             f[8] = l0 & 0xffffffffL; f[9] = l0 >>> 32; f[10] = l1 & 0xffffffffL; f[11] = l1 >>> 32;
             f[12] = r0 & 0xffffffffL; f[13] = r0 >>> 32; f[14] = r1 & 0xffffffffL; f[15] = r1 >>> 32;

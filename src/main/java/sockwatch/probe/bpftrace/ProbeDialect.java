@@ -57,44 +57,33 @@ public final class ProbeDialect {
          * Optional: 32-bit (ia32) programs' setsockopt and socketcall, through raw_syscalls, which fires on every
          * syscall of the system; switched on only where a 32-bit program may call (sockwatch.sys.Compat32).
          */
-        COMPAT32("compat32") {
-            @Override
-            boolean in(BpftraceVersion v) {
-                return false;
-            }
-
-            @Override
-            boolean optional() {
-                return true;
-            }
-        },
+        COMPAT32("compat32", true),
         /**
          * Optional: setsockopt through io_uring (IORING_OP_URING_CMD, Linux 6.7+), through the io_uring
          * tracepoints and BTF; switched on where the kernel can make such calls (sockwatch.sys.IoUring).
          */
-        IO_URING("io-uring") {
-            @Override
-            boolean in(BpftraceVersion v) {
-                return false;
-            }
-
-            @Override
-            boolean optional() {
-                return true;
-            }
-        };
+        IO_URING("io-uring", true);
 
         final String tag;
+        private final boolean optional;
 
         Feature(String tag) {
-            this.tag = tag;
+            this(tag, false);
         }
 
-        abstract boolean in(BpftraceVersion v);
+        Feature(String tag, boolean optional) {
+            this.tag = tag;
+            this.optional = optional;
+        }
+
+        /** Whether version v has it; an optional part is never on by the version alone. */
+        boolean in(BpftraceVersion v) {
+            return false;
+        }
 
         /** An optional part of the probe, switched on per run ({@link #with}), never by the version alone. */
         boolean optional() {
-            return false;
+            return optional;
         }
     }
 
