@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the tab-separated data files of this package: '#' starts a comment line, blank lines are skipped. */
-final class TsvReader {
+/**
+ * Reads sockwatch's tab-separated data files (this package's, and snapshot's derived.tsv): '#' starts a comment
+ * line, blank lines are skipped.
+ */
+public final class TsvReader {
 
     /** One data line, with where it came from so a bad table names the file and line. */
-    record Row(String resource, int line, String[] fields) {
-        String field(int i) {
+    public record Row(String resource, int line, String[] fields) {
+        public String field(int i) {
             return i < fields.length ? fields[i] : "";
         }
 
@@ -32,7 +35,7 @@ final class TsvReader {
             return f.isEmpty() || f.equals("-") ? List.of() : List.of(f.split(","));
         }
 
-        IllegalStateException bad(String why) {
+        public IllegalStateException bad(String why) {
             return new IllegalStateException(resource + ":" + line + ": " + why);
         }
     }
@@ -42,9 +45,15 @@ final class TsvReader {
 
     /** The rows of a resource next to this class; a missing file is a packaging bug, so it throws. */
     static List<Row> read(String resource) {
-        InputStream in = TsvReader.class.getResourceAsStream(resource);
+        return read(TsvReader.class, resource);
+    }
+
+    /** The rows of a resource next to class {@code base}; a missing file is a packaging bug, so it throws. */
+    public static List<Row> read(Class<?> base, String resource) {
+        String where = base.getPackageName().replace('.', '/') + "/" + resource;
+        InputStream in = base.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("missing resource sockwatch/decode/" + resource);
+            throw new IllegalStateException("missing resource " + where);
         }
         List<Row> rows = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -57,7 +66,7 @@ final class TsvReader {
                 rows.add(new Row(resource, line, s.strip().split("\t")));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("reading sockwatch/decode/" + resource, e);
+            throw new UncheckedIOException("reading " + where, e);
         }
         return rows;
     }

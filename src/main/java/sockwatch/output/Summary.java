@@ -164,33 +164,31 @@ public final class Summary {
                             .append(" not shown)");
                 }
                 Map<String, TreeSet<Integer>> groups = s.groups();
-                if (groups.size() > 1) {
-                    // different sockets ended with different values: each group with its fds
-                    out.append(", final ");
-                    boolean first = true;
-                    for (Map.Entry<String, TreeSet<Integer>> g : groups.entrySet()) {
-                        out.append(first ? "" : "; ").append(g.getKey()).append(" for ")
-                                .append(g.getValue().size() == 1 ? "fd " : "fds ").append(fdList(g.getValue()));
+                boolean differ = groups.size() > 1;   // different sockets ended with different values
+                String sep = ", final ";
+                for (Map.Entry<String, TreeSet<Integer>> g : groups.entrySet()) {
+                    out.append(sep).append(g.getKey());
+                    sep = "; ";
+                    if (differ) {   // each group with its fds, a lone fd with its socket
+                        out.append(" for ").append(g.getValue().size() == 1 ? "fd " : "fds ")
+                                .append(fdList(g.getValue()));
                         if (g.getValue().size() == 1) {
                             SocketText.appendTo(out, s.socketByFd.get(g.getValue().first()));
                         }
-                        first = false;
                     }
-                    s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
+                }
+                s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
+                if (!differ) {
+                    out.append(s.fds.size() == 1 ? ", fd " : ", fds ").append(fdList(s.fds));
+                } else {
                     TreeSet<Integer> others = new TreeSet<>(s.fds);
                     others.removeAll(s.finalByFd.keySet());
                     if (!others.isEmpty()) {
                         out.append(others.size() == 1 ? " (fd " : " (fds ").append(fdList(others))
                                 .append(": none succeeded)");
                     }
-                    out.append('\n');
-                    return;
                 }
-                if (!groups.isEmpty()) {
-                    out.append(", final ").append(groups.keySet().iterator().next());
-                }
-                s.failures.forEach((errno, n) -> out.append(", failed ").append(n).append("x ").append(errno));
-                out.append(s.fds.size() == 1 ? ", fd " : ", fds ").append(fdList(s.fds)).append('\n');
+                out.append('\n');
             });
         }
     }

@@ -1,14 +1,9 @@
 package sockwatch.snapshot;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import sockwatch.decode.TsvReader;
 import sockwatch.snapshot.SocketSnapshot.Mark;
 
 /**
@@ -23,6 +18,10 @@ final class Derivations {
     record Judged(Mark mark, String why) {
     }
 
+    /** Another option of the same socket: its value bytes and the mark options.tsv gave it. */
+    record Other(byte[] value, Mark mark) {
+    }
+
     /** include/net/route.h's ip_tos2prio, by (tos & 0x1e) >> 1: TC_PRIO_* values. */
     private static final int[] TOS2PRIO = {0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4};
     private static final Map<String, Rule> RULES = load();
@@ -32,17 +31,12 @@ final class Derivations {
 
     private static Map<String, Rule> load() {
         Map<String, Rule> m = new HashMap<>();
-        try (InputStream in = Derivations.class.getResourceAsStream("derived.tsv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t");
-                m.put(c[0], Rule.valueOf(c[1].toUpperCase(java.util.Locale.ROOT)));
+        for (TsvReader.Row row : TsvReader.read(Derivations.class, "derived.tsv")) {
+            try {
+                m.put(row.field(0), Rule.valueOf(row.field(1).toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw row.bad("unknown rule '" + row.field(1) + "'");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return m;
     }
@@ -57,7 +51,7 @@ final class Derivations {
      * @param mark   what the rules of options.tsv said
      * @param others another option of the same socket by name: its value and mark, or null when it has none
      */
-    static Judged judge(String name, byte[] value, Mark mark, Function<String, Object[]> others) {
+    static Judged judge(String name, byte[] value, Mark mark, Function<String, Other> others) {
         Rule rule = RULES.get(name);
         if (rule == null || mark != Mark.CHANGED || value.length < 4) {
             return new Judged(mark, null);
@@ -65,10 +59,10 @@ final class Derivations {
         int v = le32(value);
         switch (rule) {
             case TOS2PRIORITY -> {
-                Object[] tos = others.apply("IP_TOS");
-                if (tos != null && tos[1] == Mark.CHANGED && ((byte[]) tos[0]).length >= 4
-                        && v == tos2priority(le32((byte[]) tos[0]))) {
-                    return new Judged(Mark.DERIVED, "derived from IP_TOS=" + le32((byte[]) tos[0]));
+                Other tos = others.apply("IP_TOS");
+                if (tos != null && tos.mark() == Mark.CHANGED && tos.value().length >= 4
+                        && v == tos2priority(le32(tos.value()))) {
+                    return new Judged(Mark.DERIVED, "derived from IP_TOS=" + le32(tos.value()));
                 }
             }
             case DOUBLED -> {

@@ -52,13 +52,13 @@ final class RawReadings extends AbstractList<Reading> implements RandomAccess {
         return new Reading(p.option(), ValueDecoder.decode(p.option(), v, v.length), j.mark(), j.why());
     }
 
-    /** Another option of this socket by name: {value bytes, mark}, or null when it has none. */
-    private Object[] other(String name) {
+    /** Another option of this socket by name, or null when it has none. */
+    private Derivations.Other other(String name) {
         for (int k = 0; k < which.length; k++) {
             Planned q = planned.get(which[k]);
             if (q.option().name().equals(name)) {
                 byte[] v = Arrays.copyOfRange(data, start[k], start[k + 1]);
-                return new Object[] {v, mark(q, k, v)};
+                return new Derivations.Other(v, mark(q, k, v));
             }
         }
         return null;

@@ -32,7 +32,7 @@ class DerivationsTest {
 
     @Test
     void derivedOnlyWhenItFollowsAChangedSource() {
-        Map<String, Object[]> tos16 = Map.of("IP_TOS", new Object[] {i(16), Mark.CHANGED});
+        Map<String, Derivations.Other> tos16 = Map.of("IP_TOS", new Derivations.Other(i(16), Mark.CHANGED));
         assertEquals(new Derivations.Judged(Mark.DERIVED, "derived from IP_TOS=16"),
                 Derivations.judge("SO_PRIORITY", i(6), Mark.CHANGED, tos16::get));
         assertEquals(Mark.CHANGED, Derivations.judge("SO_PRIORITY", i(5), Mark.CHANGED, tos16::get).mark(),
