@@ -30,6 +30,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/OptionNames.java
 //SOURCES ../src/main/java/sockwatch/cli/OutputFile.java
 //SOURCES ../src/main/java/sockwatch/cli/SelfCheckCommand.java
+//SOURCES ../src/main/java/sockwatch/cli/SetupCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SnapshotCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SockwatchCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/StapCompileCommand.java
@@ -96,6 +97,9 @@
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceTrace.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceValue.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/YySocket.java
+//SOURCES ../src/main/java/sockwatch/setup/OsRelease.java
+//SOURCES ../src/main/java/sockwatch/setup/PackageManager.java
+//SOURCES ../src/main/java/sockwatch/setup/SetupPlan.java
 //SOURCES ../src/main/java/sockwatch/snapshot/CgroupGuard.java
 //SOURCES ../src/main/java/sockwatch/snapshot/ChangeRules.java
 //SOURCES ../src/main/java/sockwatch/snapshot/DefaultsProbe.java
