@@ -1,0 +1,92 @@
+package sockwatch.decode;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Ints whose bits mean something: the TOS/traffic class byte, IP_LOCAL_PORT_RANGE's two ports, SO_TIMESTAMPING's
+ * flags. JSON keeps the number as "value" (or "flags") beside its parts; names come from this package's TSV files.
+ */
+final class IntValues {
+    private static final Names DSCP = Names.load("dscp.tsv");
+    private static final Names ECN = Names.load("ecn.tsv");
+    private static final Names TIMESTAMPING = Names.load("sof_timestamping.tsv");
+
+    private IntValues() {
+    }
+
+    /**
+     * IP_TOS, IPV6_TCLASS: the DSCP (upper six bits, RFC 2474) by name where one is standard, else its number, and
+     * the ECN field (lower two, RFC 3168). -1 asks for the default (IPV6_TCLASS); outside -1..255 the kernel
+     * rejects (IPV6_TCLASS) or keeps the low byte (IP_TOS): shown as the number alone, not split.
+     */
+    static DecodedValue tos(Capture c, long v) {
+        Fields f = new Fields();
+        f.json().put("value", v);
+        String text;
+        if (v < 0 || v > 255) {
+            f.json().put("dscp", null);
+            f.json().put("dscp_name", null);
+            f.json().put("ecn", null);
+            text = v + (v == -1 ? " (default)" : " (not a TOS byte)");
+        } else {
+            long dscp = v >> 2;
+            String name = DSCP.name(dscp);
+            String ecn = ECN.name(v & 3);
+            f.json().put("dscp", dscp);
+            f.json().put("dscp_name", name);
+            f.json().put("ecn", ecn);
+            text = v + " (dscp=" + (name != null ? name : Long.toString(dscp)) + ", ecn=" + ecn + ")";
+        }
+        return new DecodedValue(f.json(), c.withSuffix(text), null);
+    }
+
+    /** IP_LOCAL_PORT_RANGE: a u32, the lowest port in its lower 16 bits and the highest in the upper 16. */
+    static DecodedValue portRange(Capture c) {
+        if (!c.fits(4)) {
+            return null;
+        }
+        long v = c.u32(0);
+        Fields f = new Fields().put("low", v & 0xffff).put("high", v >>> 16);
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("value", v);
+        json.putAll(f.json());
+        return new DecodedValue(json, c.withSuffix(f.text()), null);
+    }
+
+    /**
+     * SO_TIMESTAMPING (_OLD and _NEW): sock_set_timestamping() reads a struct so_timestamping {int flags; int
+     * bind_phc} when optlen is exactly 8, else the int of SOF_TIMESTAMPING_* flags (optlen >= 4).
+     * JSON {"flags": 26, "flag_names": [...]} (+ "unknown_flags" for bits with no name, + "bind_phc").
+     */
+    static DecodedValue timestamping(Capture c) {
+        if (c.optlen == 8 && c.fits(8)) {
+            Fields f = flags(c.u32(0));
+            f.put("bind_phc", c.le32(4));
+            return f.done(c);
+        }
+        if (!c.fits(4) || c.optlen == 8) {
+            return null;
+        }
+        return flags(c.u32(0)).done(c);
+    }
+
+    private static Fields flags(long v) {
+        List<String> names = TIMESTAMPING.bits(v);
+        long unknown = TIMESTAMPING.unknownBits(v);
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "0x%x", v));
+        if (v != 0) {
+            t.append(" (").append(String.join("|", names));
+            if (unknown != 0) {
+                t.append(names.isEmpty() ? "" : "|").append(String.format(Locale.ROOT, "0x%x", unknown));
+            }
+            t.append(')');
+        }
+        Fields f = new Fields().put("flags", v, t.toString());
+        f.json().put("flag_names", names);
+        if (unknown != 0) {
+            f.json().put("unknown_flags", unknown);
+        }
+        return f;
+    }
+}
