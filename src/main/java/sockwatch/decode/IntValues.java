@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Ints whose bits mean something: the TOS/traffic class byte, IP_LOCAL_PORT_RANGE's two ports, SO_TIMESTAMPING's
- * flags. JSON keeps the number as "value" (or "flags") beside its parts; names come from this package's TSV files.
+ * flags. Names come from this package's TSV files; a value they do not name stays a number.
  */
 final class IntValues {
     private static final Names DSCP = Names.load("dscp.tsv");
@@ -17,41 +17,32 @@ final class IntValues {
 
     /**
      * IP_TOS, IPV6_TCLASS: the DSCP (upper six bits, RFC 2474) by name where one is standard, else its number, and
-     * the ECN field (lower two, RFC 3168). -1 asks for the default (IPV6_TCLASS); outside -1..255 the kernel
-     * rejects (IPV6_TCLASS) or keeps the low byte (IP_TOS): shown as the number alone, not split.
+     * the ECN field (lower two, RFC 3168): "184 (dscp=EF, ecn=Not-ECT)". -1 asks for the default (IPV6_TCLASS);
+     * outside -1..255 the kernel rejects it (IPV6_TCLASS) or keeps the low byte (IP_TOS): the number alone, not
+     * split. JSON stays the number, as before this text named its parts (the JSON contract).
      */
     static DecodedValue tos(Capture c, long v) {
-        Fields f = new Fields();
-        f.json().put("value", v);
         String text;
         if (v < 0 || v > 255) {
-            f.json().put("dscp", null);
-            f.json().put("dscp_name", null);
-            f.json().put("ecn", null);
             text = v + (v == -1 ? " (default)" : " (not a TOS byte)");
         } else {
             long dscp = v >> 2;
             String name = DSCP.name(dscp);
-            String ecn = ECN.name(v & 3);
-            f.json().put("dscp", dscp);
-            f.json().put("dscp_name", name);
-            f.json().put("ecn", ecn);
-            text = v + " (dscp=" + (name != null ? name : Long.toString(dscp)) + ", ecn=" + ecn + ")";
+            text = v + " (dscp=" + (name != null ? name : Long.toString(dscp)) + ", ecn=" + ECN.name(v & 3) + ")";
         }
-        return new DecodedValue(f.json(), c.withSuffix(text), null);
+        return new DecodedValue(v, c.withSuffix(text), null);
     }
 
-    /** IP_LOCAL_PORT_RANGE: a u32, the lowest port in its lower 16 bits and the highest in the upper 16. */
+    /**
+     * IP_LOCAL_PORT_RANGE: a u32, the lowest port in its lower 16 bits and the highest in the upper 16:
+     * "3276840000 (low=40000, high=50000)". JSON stays the number (the JSON contract), as for IP_TOS.
+     */
     static DecodedValue portRange(Capture c) {
         if (!c.fits(4)) {
             return null;
         }
         long v = c.u32(0);
-        Fields f = new Fields().put("low", v & 0xffff).put("high", v >>> 16);
-        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
-        json.put("value", v);
-        json.putAll(f.json());
-        return new DecodedValue(json, c.withSuffix(f.text()), null);
+        return new DecodedValue(v, c.withSuffix(v + " (low=" + (v & 0xffff) + ", high=" + (v >>> 16) + ")"), null);
     }
 
     /**

@@ -245,30 +245,26 @@ class StructValuesTest {
     }
 
     @Test
-    void tosNamesDscpAndEcn() {
-        DecodedValue ef = decode("SOL_IP", "IP_TOS", le(4).putInt(0xb8).array());
-        assertEquals("184 (dscp=EF, ecn=Not-ECT)", ef.text());
-        Map<String, Object> json = new java.util.LinkedHashMap<>();
-        json.put("value", 184L);
-        json.put("dscp", 46L);
-        json.put("dscp_name", "EF");
-        json.put("ecn", "Not-ECT");
-        assertEquals(json, ef.json());
+    void tosNamesDscpAndEcnInTextAndKeepsTheNumberInJson() {
+        assertEquals(new DecodedValue(184L, "184 (dscp=EF, ecn=Not-ECT)", null),
+                decode("SOL_IP", "IP_TOS", le(4).putInt(0xb8).array()));
         assertEquals("16 (dscp=4, ecn=Not-ECT)", decode("SOL_IP", "IP_TOS", le(4).putInt(0x10).array()).text(),
                 "IPTOS_LOWDELAY is no standard DSCP: a number");
         assertEquals("41 (dscp=AF11, ecn=ECT(1))", decode("SOL_IPV6", "IPV6_TCLASS", le(4).putInt(41).array()).text());
-        assertEquals("3 (dscp=CS0, ecn=CE)", decode("SOL_IP", "IP_TOS", new byte[] {3}).text(),
+        assertEquals("4 (dscp=LE, ecn=Not-ECT)", decode("SOL_IPV6", "IPV6_TCLASS", le(4).putInt(4).array()).text());
+        assertEquals(new DecodedValue(3L, "3 (dscp=CS0, ecn=CE)", null), decode("SOL_IP", "IP_TOS", new byte[] {3}),
                 "SOL_IP reads a 1-byte optval as a char");
-        assertEquals("-1 (default)", decode("SOL_IPV6", "IPV6_TCLASS", le(4).putInt(-1).array()).text());
+        assertEquals(new DecodedValue(-1L, "-1 (default)", null),
+                decode("SOL_IPV6", "IPV6_TCLASS", le(4).putInt(-1).array()));
+        assertEquals("256 (not a TOS byte)", decode("SOL_IP", "IP_TOS", le(4).putInt(256).array()).text());
         assertEquals("0x1000 (2 bytes)", decode("SOL_IPV6", "IPV6_TCLASS", new byte[] {0x10, 0}).text());
     }
 
     @Test
-    void localPortRangeIsLowAndHigh() {
-        DecodedValue d = decode("SOL_IP", "IP_LOCAL_PORT_RANGE", le(4).putShort((short) 40000).putShort((short) 50000)
-                .array());
-        assertEquals("{low=40000, high=50000}", d.text());
-        assertEquals(Map.of("value", 50000L << 16 | 40000L, "low", 40000L, "high", 50000L), d.json());
+    void localPortRangeIsLowAndHighInTextAndTheNumberInJson() {
+        assertEquals(new DecodedValue(50000L << 16 | 40000L, "3276840000 (low=40000, high=50000)", null),
+                decode("SOL_IP", "IP_LOCAL_PORT_RANGE", le(4).putShort((short) 40000).putShort((short) 50000).array()));
+        assertEquals("0 (low=0, high=0)", decode("SOL_IP", "IP_LOCAL_PORT_RANGE", new byte[4]).text());
     }
 
     // --- TCP-AO ---
