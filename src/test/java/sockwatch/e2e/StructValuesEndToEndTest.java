@@ -7,11 +7,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import sockwatch.support.Capabilities;
 import sockwatch.support.SockwatchRun;
 
@@ -48,6 +50,9 @@ class StructValuesEndToEndTest {
                     + " sin_port=htons(0), sin_addr=inet_addr(\"224.0.0.4\")}}",
             "IPV6_ADD_MEMBERSHIP", "{inet_pton(AF_INET6, \"ff02::fb\", &ipv6mr_multiaddr),"
                     + " ipv6mr_interface=if_nametoindex(\"lo\")}");
+
+    @TempDir
+    Path tmp;
 
     /** sockwatch's text and JSON for the same calls. */
     private static final Map<String, String> TEXT = new LinkedHashMap<>();
@@ -136,6 +141,42 @@ class StructValuesEndToEndTest {
                 assertEquals(bpf.get(option), strace.get(option), option + "\n" + b.stdout() + "\n" + s.stdout());
             }
         }
+    }
+
+    /**
+     * A 32-bit program (testapp/native/structs32.c): its group_req, group_source_req and sock_fprog are read in
+     * their compat layouts (group at 4, source at 132, the 4-byte filter pointer at 4), and the pointer shown is
+     * the one the program printed.
+     */
+    @Test
+    void a32BitProgramsStructsAreReadInTheCompatLayouts() throws Exception {
+        Capabilities.requireBpftrace();
+        Capabilities.requireTool("gcc");
+        Path exe = tmp.resolve("structs32");
+        Process cc = new ProcessBuilder("gcc", "-m32", "-O2", "-Wall", "-o", exe.toString(),
+                "testapp/native/structs32.c").redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Capabilities.require(cc.waitFor(120, TimeUnit.SECONDS) && cc.exitValue() == 0,
+                "gcc -m32 cannot build a 32-bit program (test.sh installs gcc-multilib): " + ccOut);
+        SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", exe.toString());
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stdout().contains("sizes 132 260 8\n"), "the 32-bit sizes: " + r.stdout());
+        String filter = r.stdout().lines().filter(l -> l.startsWith("filter ")).findFirst().orElseThrow().substring(7);
+        List<JsonObject> events = r.stdout().lines().filter(l -> l.startsWith("{"))
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        Map<String, JsonElement> v = values(events);
+        assertEquals(List.of("MCAST_JOIN_GROUP", "MCAST_JOIN_SOURCE_GROUP", "SO_ATTACH_FILTER"),
+                List.copyOf(v.keySet()), r.stdout());
+        events.forEach(e -> assertEquals("32-bit", e.get("abi").getAsString(), e.toString()));
+        JsonObject gr = v.get("MCAST_JOIN_GROUP").getAsJsonObject();
+        assertEquals(1, gr.get("interface").getAsInt());
+        assertEquals("224.0.0.4", gr.get("group").getAsString());
+        JsonObject gsr = v.get("MCAST_JOIN_SOURCE_GROUP").getAsJsonObject();
+        assertEquals("232.1.1.1", gsr.get("group").getAsString());
+        assertTrue(gsr.get("source").isJsonNull(), gsr.toString());
+        JsonObject prog = v.get("SO_ATTACH_FILTER").getAsJsonObject();
+        assertEquals(1, prog.get("len").getAsInt());
+        assertEquals(filter, prog.get("filter").getAsString());
     }
 
     /** strace's own view of the calls: option name to the value it printed. */
