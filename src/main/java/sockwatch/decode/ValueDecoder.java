@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Shows an option value the way the kernel would read it, and raw hex whenever the bytes do not fit the option's
  * type: it never guesses and never throws. Values are little-endian (x86_64, arm64), in the caller's ABI: a 32-bit
- * (compat) program's struct timeval is two 32-bit longs. Every other type reads the same in both ABIs.
+ * (compat) program's struct timeval is two 32-bit longs, its sock_fprog 8 bytes, its group_req and group_source_req
+ * packed (the kernel's compat_* structs). Every other type reads the same in both ABIs. The structs are read by
+ * the small classes beside this one (Multicast, FilterValues, PacketValues, IntValues, TcpAoValues).
  */
 public final class ValueDecoder {
 
@@ -45,7 +47,9 @@ public final class ValueDecoder {
             case STRING -> string(c);
             case BYTES -> null;
             case TOS -> tos(optionOrNull, c);
-            default -> c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);
+            case IP_MREQ, IP_MULTICAST_IF, IP_MREQ_SOURCE, IPV6_MREQ, GROUP_REQ, GROUP_SOURCE_REQ, SOCK_FPROG,
+                    PACKET_MREQ, TPACKET_REQ, ICMP_FILTER, ICMP6_FILTER, TIMESTAMPING, PORT_RANGE, TCP_AO_DEL,
+                    TCP_AO_INFO, TCP_AO_REPAIR -> c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);
         };
         return v != null ? v : raw(c);
     }
@@ -69,7 +73,7 @@ public final class ValueDecoder {
             case TCP_AO_DEL -> TcpAoValues.delKey(c);
             case TCP_AO_INFO -> TcpAoValues.info(c);
             case TCP_AO_REPAIR -> TcpAoValues.repair(c);
-            default -> null;
+            default -> null;   // not a struct type: decode() does not send one here
         };
     }
 

@@ -312,4 +312,32 @@ class StructValuesTest {
                 probe.text());
         assertTrue(probe.text().endsWith("key=redacted} (288 bytes)"), probe.text());
     }
+
+    /** Random bytes at every length up to past the largest struct, both ABIs, cut as a probe may cut them. */
+    @Test
+    void neverThrowsAndTextIsPrintableForEveryStructLength() {
+        java.util.Random random = new java.util.Random(7);
+        java.util.Set<ValueType> fuzzedElsewhere = java.util.EnumSet.of(ValueType.INT, ValueType.BOOL, ValueType.UINT,
+                ValueType.UINT_BE, ValueType.ULONG, ValueType.LINGER, ValueType.TIMEVAL, ValueType.TIMEVAL_OLD,
+                ValueType.STRING);   // ValueDecoderTest's neverThrowsAndTextIsAlwaysPrintable, up to 40 bytes
+        for (SockOption o : OptionTable.standard().all()) {
+            if (fuzzedElsewhere.contains(o.type())) {
+                continue;
+            }
+            for (int len = 0; len <= 300; len++) {
+                byte[] b = new byte[len];
+                random.nextBytes(b);
+                for (int cut : new int[] {len, Math.min(len, 64), len / 2, 0}) {
+                    for (boolean compat : new boolean[] {false, true}) {
+                        DecodedValue v = ValueDecoder.decode(o, Arrays.copyOf(b, cut), len, compat);
+                        assertTrue(v.text().chars().allMatch(c -> c >= 0x20 && c < 0x7f), o + " " + v);
+                        assertTrue(cut > 0 || len == 0 || v.json() == null, "nothing captured, nothing decoded: " + v);
+                    }
+                }
+                DecodedValue r = ValueDecoder.redacted(o.level(), o.optname(), Secrets.keep(o.level(), o.optname(),
+                        Arrays.copyOf(b, Math.min(len, 64))), len);
+                assertTrue(r.text().chars().allMatch(c -> c >= 0x20 && c < 0x7f), o + " " + r);
+            }
+        }
+    }
 }
