@@ -51,15 +51,14 @@ final class IntValues {
      * JSON {"flags": 26, "flag_names": [...]} (+ "unknown_flags" for bits with no name, + "bind_phc").
      */
     static DecodedValue timestamping(Capture c) {
-        if (c.optlen == 8 && c.fits(8)) {
-            Fields f = flags(c.u32(0));
-            f.put("bind_phc", c.le32(4));
-            return f.done(c);
-        }
-        if (!c.fits(4) || c.optlen == 8) {
+        if (!c.fits(4)) {
             return null;
         }
-        return flags(c.u32(0)).done(c);
+        Fields f = flags(c.u32(0));
+        if (c.optlen == 8) {
+            f.s32("bind_phc", c, 4);   // strace shows only the flags ([26]) of an 8-byte value
+        }
+        return f.done(c);
     }
 
     private static Fields flags(long v) {

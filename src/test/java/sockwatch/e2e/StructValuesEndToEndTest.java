@@ -143,6 +143,51 @@ class StructValuesEndToEndTest {
         }
     }
 
+    /** Raw, ICMPv6 and packet sockets (root): the filter masks, source membership, so_timestamping and the rings. */
+    static final String PYTHON_RAW = String.join("\n",
+            "import socket, struct",
+            "r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)",
+            "r.setsockopt(255, 1, struct.pack('I', 1 << 0 | 1 << 8))",                  // ICMP_FILTER
+            "r6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)",
+            "r6.setsockopt(58, 1, struct.pack('8I', *([0xffffffff] * 4 + [0xfffffff9] + [0xffffffff] * 3)))",
+            "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "u.setsockopt(socket.SOL_SOCKET, 37, struct.pack('ii', 26, 0))",             // struct so_timestamping
+            "u.setsockopt(socket.IPPROTO_IP, 39, socket.inet_aton('232.1.1.1') + socket.inet_aton('127.0.0.1')"
+                    + " + socket.inet_aton('127.0.0.1'))",                                 // IP_ADD_SOURCE_MEMBERSHIP
+            "p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)",
+            "p.setsockopt(263, 1, struct.pack('iHH8s', 1, 1, 0, b''))",                  // PACKET_MR_PROMISC on lo
+            "p.setsockopt(263, 5, struct.pack('4I', 4096, 4, 2048, 8))");                // PACKET_RX_RING
+
+    /**
+     * Both backends on raw and packet sockets. strace prints icmp_filter as a set of type names and packet_mreq
+     * without its address bytes (no bytes, so not captured), and only the flags of an 8-byte SO_TIMESTAMPING.
+     */
+    @Test
+    void rawAndPacketSocketsUnderBothBackends() throws Exception {
+        Capabilities.requireBpftrace();
+        Capabilities.requireStrace();
+        Capabilities.requireTool("python3");
+        SockwatchRun.Result b = SockwatchRun.run(120, "--", "python3", "-c", PYTHON_RAW);
+        SockwatchRun.Result s = SockwatchRun.run(120, "--backend", "strace", "--", "python3", "-c", PYTHON_RAW);
+        assertEquals(0, b.exit(), b.stderr());
+        assertEquals(0, s.exit(), s.stderr());
+        String both = "{blocked=0-128,131-255}|{multiaddr=232.1.1.1, interface=127.0.0.1, sourceaddr=127.0.0.1}"
+                + "|{block_size=4096, block_nr=4, frame_size=2048, frame_nr=8}";
+        for (String v : both.split("\\|")) {
+            assertTrue(b.stdout().contains(") to " + v + " on fd "), v + "\n" + b.stdout());
+            assertTrue(s.stdout().contains(") to " + v + " on fd "), v + "\n" + s.stdout());
+        }
+        String flags = "{flags=0x1a (SOF_TIMESTAMPING_TX_SOFTWARE|SOF_TIMESTAMPING_RX_SOFTWARE|SOF_TIMESTAMPING_SOFTWARE)";
+        assertTrue(b.stdout().contains("ICMP_FILTER (SOL_RAW) to {blocked=0,8} on fd "), b.stdout());
+        assertTrue(b.stdout().contains(flags + ", bind_phc=0} on fd "), b.stdout());
+        assertTrue(b.stdout().contains("PACKET_ADD_MEMBERSHIP (SOL_PACKET) to {ifindex=1, type=PACKET_MR_PROMISC,"
+                + " alen=0, address=} on fd "), b.stdout());
+        assertTrue(s.stdout().contains("ICMP_FILTER (SOL_RAW) to (not captured, 4 bytes) on fd "), s.stdout());
+        assertTrue(s.stdout().contains(flags + ", bind_phc=(not captured)} (first 4 of 8 bytes) on fd "), s.stdout());
+        assertTrue(s.stdout().contains("PACKET_ADD_MEMBERSHIP (SOL_PACKET) to (not captured, 16 bytes) on fd "),
+                s.stdout());
+    }
+
     /**
      * A 32-bit program (testapp/native/structs32.c): its group_req, group_source_req and sock_fprog are read in
      * their compat layouts (group at 4, source at 132, the 4-byte filter pointer at 4), and the pointer shown is
