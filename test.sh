@@ -33,6 +33,9 @@ need qemu-system-x86_64 qemu-system-x86
 need debootstrap debootstrap
 need mkfs.ext4 e2fsprogs
 need flock util-linux
+# The peer comparison (StracePeerTest, peer/): builds strace 6.1's own tests from Debian's source.
+need make make
+need xz xz-utils
 # The compatibility matrix (CompatMatrixTest, compat/): a debootstrapped chroot of each suite in compat/suites.
 need chroot coreutils
 need mountpoint util-linux
