@@ -29,6 +29,7 @@
 //SOURCES ../src/main/java/sockwatch/cli/Main.java
 //SOURCES ../src/main/java/sockwatch/cli/OptionNames.java
 //SOURCES ../src/main/java/sockwatch/cli/OutputFile.java
+//SOURCES ../src/main/java/sockwatch/cli/RotatingFileStream.java
 //SOURCES ../src/main/java/sockwatch/cli/SelfCheckCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SetupCommand.java
 //SOURCES ../src/main/java/sockwatch/cli/SnapshotCommand.java

@@ -116,7 +116,8 @@ public final class SockwatchCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "FILE", description = "write the events (text or --json) to FILE,"
             + " appended to (created 0600; a symlink is refused), instead of stdout: a launched COMMAND keeps its own"
-            + " stdout. The banner and summary stay on stderr")
+            + " stdout. Log rotation is followed (rename and create, or copytruncate). The banner and summary stay on"
+            + " stderr")
     java.nio.file.Path output;
 
     @Option(names = "--no-io-uring", description = "bpftrace: leave out the probe's io_uring part (setsockopt made"

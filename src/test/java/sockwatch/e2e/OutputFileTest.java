@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import sockwatch.support.Capabilities;
 import sockwatch.support.SockwatchRun;
 
-/** --output FILE: events in FILE (valid JSON lines, appended), the command's own stdout apart, no symlink followed. */
+/**
+ * --output FILE: events in FILE (valid JSON lines, appended), the command's own stdout apart, no symlink followed,
+ * and log rotation followed.
+ */
 class OutputFileTest {
     private static final String PROGRAM = "import socket; s = socket.socket(); s.setsockopt(6, 1, 1); print('own stdout')";
 
@@ -38,6 +41,85 @@ class OutputFileTest {
             }
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    /**
+     * Every way logrotate rotates, while one sockwatch keeps writing real events: rename then create (its
+     * default), copytruncate, rename without create. The program sets TCP_KEEPIDLE to 101, 102, ... each time the
+     * test asks (a file go1, go2, ... appears), so each event says which step it belongs to.
+     */
+    @Test
+    void logRotationIsFollowed() throws Exception {
+        Capabilities.requireBpftrace();
+        Path file = dir.resolve("events.jsonl");
+        String program = "import os, socket, sys, time\n"
+                + "s = socket.socket()\n"
+                + "for i in range(1, 5):\n"
+                + "    while not os.path.exists(os.path.join(sys.argv[1], 'go%d' % i)): time.sleep(0.02)\n"
+                + "    s.setsockopt(6, 4, 100 + i)\n";
+        Process p = SockwatchRun.start("--json", "--output", file.toString(), "--", "python3", "-c", program,
+                dir.toString());
+        try {
+            step(1, file);
+            assertEquals(List.of(101L), keepIdles(file));
+
+            // logrotate's default: rename, then create a new (empty) file
+            Files.move(file, dir.resolve("events.jsonl.1"));
+            Files.createFile(file);
+            step(2, file);
+            assertEquals(List.of(101L), keepIdles(dir.resolve("events.jsonl.1")), "the renamed file keeps its own");
+            assertEquals(List.of(102L), keepIdles(file), "the new event went to the new file");
+
+            // copytruncate: copy, then truncate in place; O_APPEND puts the next event at the start, no NUL hole
+            Files.copy(file, dir.resolve("events.jsonl.2"));
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            step(3, file);
+            byte[] bytes = Files.readAllBytes(file);
+            assertEquals('{', bytes[0], "the event is at the start of the truncated file");
+            for (byte b : bytes) {
+                assertTrue(b != 0, "no NUL bytes: " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertEquals(List.of(103L), keepIdles(file));
+
+            // rename without create (nocreate): sockwatch makes the file again, 0600
+            Files.move(file, dir.resolve("events.jsonl.3"));
+            step(4, file);
+            assertEquals(List.of(104L), keepIdles(file));
+            assertEquals(List.of(103L), keepIdles(dir.resolve("events.jsonl.3")));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        } finally {
+            for (int n = 1; n <= 4; n++) {   // a failed step must not leave the program waiting for good
+                if (!Files.exists(dir.resolve("go" + n))) {
+                    Files.createFile(dir.resolve("go" + n));
+                }
+            }
+            SockwatchRun.Result r = SockwatchRun.finish(p, 60);
+            assertEquals(0, r.exit(), r.stderr());
+            assertTrue(r.stderr().contains("Summary: 4 events, 1 process"), r.stderr());
+        }
+    }
+
+    /**
+     * Asks the program for event {@code n} and waits until FILE holds a line (sockwatch looks at the path at most
+     * once a second, so the step waits that long first: events within a second of a rename may still land in the
+     * renamed file, which logrotate's delaycompress keeps readable).
+     */
+    private void step(int n, Path file) throws Exception {
+        Thread.sleep(1_100);
+        Files.createFile(dir.resolve("go" + n));
+        long end = System.nanoTime() + 60_000_000_000L;   // the first step includes arming the probe
+        while (!Files.exists(file) || Files.size(file) == 0 || !Files.readString(file).endsWith("\n")) {
+            assertTrue(System.nanoTime() < end, "no event " + n + " in " + file);
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<Long> keepIdles(Path file) throws Exception {
+        return Files.readAllLines(file).stream().map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .peek(o -> assertEquals("TCP_KEEPIDLE", o.get("option").getAsString()))
+                .map(o -> o.get("value").getAsLong()).toList();
     }
 
     @Test
