@@ -49,12 +49,13 @@ final class RotatingFileStream extends OutputStream {
     }
 
     /**
-     * FILE opened for appending, never through a symlink; refused unless it is a regular file (looked at first
-     * too, so a FIFO planted at the path cannot block the open).
+     * FILE opened for appending, never through a symlink; refused unless it is a regular file (a FIFO or device
+     * is refused before the open, so a FIFO planted at the path cannot block it; a directory or a symlink makes the
+     * open itself fail).
      */
     private static FileChannel openChannel(Path path) throws IOException {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isSymbolicLink(path)) {
+                && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(path)) {
             throw new NotRegularFileException(path);
         }
         FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
@@ -111,6 +112,7 @@ final class RotatingFileStream extends OutputStream {
             if (!warned) {
                 warned = true;
                 String why = e instanceof NotRegularFileException ? "not a regular file"
+                        : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
                         : e.getMessage() != null && e.getMessage().contains("symbolic links") ? "it is a symbolic link"
                         : String.valueOf(e.getMessage());
                 warnings.println("sockwatch: --output " + path + " was rotated, but cannot be opened again (" + why

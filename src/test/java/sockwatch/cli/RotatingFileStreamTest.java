@@ -56,7 +56,7 @@ class RotatingFileStreamTest {
             write(s, "b\n");
         }
         assertEquals("a\nb\n", Files.readString(dir.resolve("out.jsonl.1")));
-        assertEquals("sockwatch: --output " + file + " was rotated, but cannot be opened again (not a regular file):"
+        assertEquals("sockwatch: --output " + file + " was rotated, but cannot be opened again (Is a directory):"
                 + " the events go on into the old file\n", warnings.toString(StandardCharsets.UTF_8));
         try (var inDir = Files.list(file)) {
             assertEquals(0, inDir.count(), "nothing written into the directory");
@@ -78,5 +78,15 @@ class RotatingFileStreamTest {
         assertEquals("a\n", Files.readString(dir.resolve("out.jsonl.1")));
         assertEquals("sockwatch: --output " + file + " was rotated, but cannot be opened again (it is a symbolic"
                 + " link): the events go on into the old file\n", warnings.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A FIFO at the path is refused before the open, which would otherwise wait for a reader for good. */
+    @Test
+    void aFifoIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(RotatingFileStream.NotRegularFileException.class,
+                        () -> open(fifo)));
     }
 }
