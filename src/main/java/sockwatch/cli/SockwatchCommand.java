@@ -82,6 +82,12 @@ public final class SockwatchCommand implements Callable<Integer> {
             description = "only this level: SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number (repeatable)")
     List<String> levels = new ArrayList<>();
 
+    @Option(names = "--cgroup", paramLabel = "PREFIX", description = "only processes in this cgroup v2 path or"
+            + " under it, as /proc/PID/cgroup and the JSON's \"cgroup\" show it (e.g. /system.slice/nginx.service;"
+            + " repeatable). Filtered after the probe, on the cgroup read at a process's first event: a process"
+            + " gone by then is left out")
+    List<String> cgroups = new ArrayList<>();
+
     @Option(names = "--tcp", description = "only calls on TCP sockets (filtered in the probe where it can)")
     boolean tcpOnly;
 
@@ -139,6 +145,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         OptionTable table = OptionTable.standard();
         Set<SockOption> wanted = OptionNames.resolve(table, options);
         Set<Integer> wantedLevels = OptionNames.resolveLevels(table, levels);
+        CgroupFilter inCgroups = CgroupFilter.parse(cgroups);
         if (duration != null && !(duration > 0)) {
             throw new UserException(ExitCodes.USAGE, "--duration must be a positive number of seconds");
         }
@@ -206,7 +213,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         EventPrinter printer = new EventPrinter(EventFilter.of(noChildren ? new LinkedHashSet<>(pids) : Set.of(),
                 comms, wanted, wantedLevels, tcpOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
-        });
+        }).cgroups(inCgroups);
         if (changesOnly) {
             printer.changesOnly();
         }
