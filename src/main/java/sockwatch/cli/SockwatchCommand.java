@@ -83,9 +83,9 @@ public final class SockwatchCommand implements Callable<Integer> {
     List<String> levels = new ArrayList<>();
 
     @Option(names = "--cgroup", paramLabel = "PREFIX", description = "only processes in this cgroup v2 path or"
-            + " under it, as /proc/PID/cgroup and the JSON's \"cgroup\" show it (e.g. /system.slice/nginx.service;"
-            + " repeatable). Filtered after the probe, on the cgroup read at a process's first event: a process"
-            + " gone by then is left out")
+            + " under it, as /proc/PID/cgroup and the JSON's \"cgroup\" show it (e.g. /system.slice/nginx.service)"
+            + " or as its directory under the cgroup2 mount (repeatable). Filtered after the probe, on the cgroup"
+            + " read at a process's first event: a process gone by then is left out")
     List<String> cgroups = new ArrayList<>();
 
     @Option(names = "--tcp", description = "only calls on TCP sockets (filtered in the probe where it can)")

@@ -11,7 +11,7 @@ import sockwatch.sys.ProcessIdentity;
  */
 public final class IdentityText {
     /** Text shows this much of a title (in characters); JSON has all of it. */
-    static final int TITLE_SHOWN = 100;
+    static final int TITLE_SHOWN = 64;
 
     private IdentityText() {
     }

@@ -28,7 +28,13 @@ class CgroupFilterTest {
 
     @Test
     void theMountPointMayBeGivenAndTheRootMatchesEveryKnownCgroup() {
-        assertEquals(List.of("/a/b"), CgroupFilter.parse(List.of("/sys/fs/cgroup/a/b")).prefixes());
+        assertEquals(List.of("/a/b"), CgroupFilter.parse(List.of("/sys/fs/cgroup/a/b"), List.of("/sys/fs/cgroup"))
+                .prefixes());
+        List<String> hybrid = List.of("/sys/fs/cgroup/unified");
+        assertEquals(List.of("/a"), CgroupFilter.parse(List.of("/sys/fs/cgroup/unified/a"), hybrid).prefixes());
+        assertEquals(List.of("/sys/fs/cgroup/a"), CgroupFilter.parse(List.of("/sys/fs/cgroup/a"), hybrid).prefixes());
+        assertEquals(List.of(""), CgroupFilter.parse(List.of("/sys/fs/cgroup/unified/"), hybrid).prefixes());
+        assertTrue(CgroupFilter.cgroup2Mounts().get(0).startsWith("/"));
         CgroupFilter root = CgroupFilter.parse(List.of("/"));
         assertTrue(root.test(in("/")));
         assertTrue(root.test(in("/user.slice")));
