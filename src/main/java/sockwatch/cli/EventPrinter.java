@@ -196,7 +196,7 @@ public final class EventPrinter implements EventSink {
             if (!wanted) {
                 return;
             }
-            view = RepeatView.of(r, comm, table);
+            view = RepeatView.of(r, comm, table, identities.get(r.pid()));
         }
         summary.repeats(view);
         String line = formatter.formatRepeats(view);

@@ -148,10 +148,11 @@ public final class JsonFormatter implements EventFormatter {
     @Override
     public String formatRepeats(RepeatView v) {
         var r = v.repeats();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("repeats", r.count());
-        o.put("pid", r.pid());
-        o.put("comm", v.comm());
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("repeats", r.count());
+        head.put("pid", r.pid());
+        head.put("comm", v.comm());
+        Map<String, Object> o = new LinkedHashMap<>();   // after the process's identity fields, as in an event
         o.put("fd", r.fd());
         o.put("level", v.levelName());
         o.put("level_num", r.level());
@@ -161,8 +162,10 @@ public final class JsonFormatter implements EventFormatter {
         o.put("errno", v.errnoName());
         o.put("ok", r.ok());
         o.put("backend", r.backend());
-        StringBuilder out = new StringBuilder(200);
-        Json.object(out, o);
-        return out.toString();
+        StringBuilder out = new StringBuilder(400).append('{');
+        Json.members(out, head);
+        out.append(v.process() != null ? IdentityText.jsonFields(v.process()) : NO_IDENTITY).append(", ");
+        Json.members(out, o);
+        return out.append('}').toString();
     }
 }
