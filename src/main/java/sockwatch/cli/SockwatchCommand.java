@@ -436,6 +436,10 @@ public final class SockwatchCommand implements Callable<Integer> {
         } else {
             who = "every process";
         }
+        if (!cgroups.isEmpty()) {
+            who += " in cgroup " + String.join(" or ", cgroups.stream()
+                    .map(c -> Printable.of(c.getBytes(StandardCharsets.UTF_8))).toList()) + " (filtered after the probe)";
+        }
         String until = launched != null || !pids.isEmpty() ? "Ends when " + (pids.size() > 1 ? "they have all exited"
                 : noChildren ? "it exits" : "it and its descendants have exited")
                 + (duration != null ? ", after " + duration + " s" : "") + ", or Ctrl-C."
