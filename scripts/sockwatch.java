@@ -119,6 +119,7 @@
 //SOURCES ../src/main/java/sockwatch/snapshot/SocketSnapshot.java
 //SOURCES ../src/main/java/sockwatch/snapshot/SockoptReader.java
 //SOURCES ../src/main/java/sockwatch/snapshot/Targets.java
+//SOURCES ../src/main/java/sockwatch/sys/BoundedReads.java
 //SOURCES ../src/main/java/sockwatch/sys/Compat32.java
 //SOURCES ../src/main/java/sockwatch/sys/ExecutableAbi.java
 //SOURCES ../src/main/java/sockwatch/sys/Executables.java

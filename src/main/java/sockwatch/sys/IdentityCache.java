@@ -55,9 +55,9 @@ public final class IdentityCache {
         this.nanoClock = nanoClock;
     }
 
-    /** Reading /proc, for sockwatch itself. */
+    /** Reading /proc, for sockwatch itself; a read that hangs is given up after a while (BoundedReads). */
     public static IdentityCache ofProc() {
-        return new IdentityCache(new IdentityReader(), System::nanoTime);
+        return new IdentityCache(new BoundedReads(new IdentityReader()), System::nanoTime);
     }
 
     /** The process's identity; an unknown one (never null) when it could not be read. */

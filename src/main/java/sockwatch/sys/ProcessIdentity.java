@@ -32,6 +32,12 @@ public record ProcessIdentity(int pid, long startTime, List<String> args, boolea
         return new ProcessIdentity(pid, -1, null, false, null, 0, null, null, false, false);
     }
 
+    /** A process whose start time is known but whose files could not be read in time (see BoundedReads). */
+    public static ProcessIdentity unreadable(int pid, long startTime) {
+        return new ProcessIdentity(pid, startTime, null, false, null, 0, null, null, false, false);
+    }
+
+    /** Its start time is known: it was found (its other fields may still be null). */
     public boolean known() {
         return startTime >= 0;
     }
