@@ -3,20 +3,27 @@
 # lists them), for the compatibility matrix: sockwatch runs inside it against the host's kernel.
 #
 #   compat/build-chroot.sh SUITE    build if missing; prints the chroot's directory on stdout
+#   compat/build-chroot.sh --list FILE NAME   the same for a line of another list (compat/fresh: a bare server),
+#                                   whose suite=SUITE column names the Debian suite when NAME is not one
 #
 # The cache lives outside the repo in $SOCKWATCH_COMPAT_DIR (default /var/tmp/sockwatch-compat), in a directory
 # named by the suite and a hash of this script and the suite's packages: editing either builds a fresh one, and
 # builds of that suite unused for 7 days are removed. Needs root and debootstrap. About 1-3 min and 300-500 MB per suite.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-suite=${1:?usage: compat/build-chroot.sh SUITE}
-line=$(awk -v s="$suite" '$1 == s' "$HERE/suites")
-[ -n "$line" ] || { echo "build-chroot.sh: suite '$suite' is not in compat/suites" >&2; exit 2; }
-# Every column after the suite is a package, except expect=OUTCOME (what CompatMatrixTest expects, not ours).
-pkgs=$(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^expect=/) printf "%s ", $i }' | xargs)
+list=$HERE/suites
+if [ "${1:-}" = --list ]; then list=${2:?usage: compat/build-chroot.sh [--list FILE] NAME}; shift 2; fi
+suite=${1:?usage: compat/build-chroot.sh [--list FILE] NAME}
+line=$(awk -v s="$suite" '$1 == s' "$list")
+[ -n "$line" ] || { echo "build-chroot.sh: '$suite' is not in $list" >&2; exit 2; }
+# Every column after the name is a package, except expect=OUTCOME (what CompatMatrixTest expects, not ours) and
+# suite=SUITE (the Debian suite to debootstrap, when the name is not one).
+pkgs=$(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^(expect|suite)=/) printf "%s ", $i }' | xargs)
+dist=$(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^suite=/) { sub(/^suite=/, "", $i); print $i } }')
+dist=${dist:-$suite}
 BASE=${SOCKWATCH_COMPAT_DIR:-/var/tmp/sockwatch-compat}
 # Keyed by what gets built: flipping a suite's expect= reuses its chroot.
-KEY=$( (cat "$HERE/build-chroot.sh"; echo "$suite $pkgs") | sha256sum | cut -c1-12)
+KEY=$( (cat "$HERE/build-chroot.sh"; echo "$suite $pkgs"; [ "$dist" = "$suite" ] || echo "$dist") | sha256sum | cut -c1-12)
 D=$BASE/$suite-$KEY
 log() { echo "[build-chroot $suite $(date +%T)] $*" >&2; }
 
@@ -44,14 +51,14 @@ build() {
   m=$(mirror)
   [ -d "$D.tmp" ] && umounts "$R" && rm -rf --one-file-system "$D.tmp"
   mkdir -p "$D.tmp"
-  log "debootstrap $suite from $m"
-  debootstrap --variant=minbase "$suite" "$R" "$m" > "$D.tmp/debootstrap.log" 2>&1 \
+  log "debootstrap $dist from $m"
+  debootstrap --variant=minbase "$dist" "$R" "$m" > "$D.tmp/debootstrap.log" 2>&1 \
     || { tail -20 "$D.tmp/debootstrap.log" >&2; exit 1; }
   # the suite's updates and security fixes too, so its bpftrace and JDK are the ones its users have
   {
-    echo "deb $m $suite main"
-    echo "deb $m $suite-updates main"
-    echo "deb ${m%/debian}/debian-security $suite-security main"
+    echo "deb $m $dist main"
+    echo "deb $m $dist-updates main"
+    echo "deb ${m%/debian}/debian-security $dist-security main"
   } > "$R/etc/apt/sources.list"
   printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d" && chmod +x "$R/usr/sbin/policy-rc.d"
   trap 'umounts "$R"' EXIT
@@ -63,7 +70,8 @@ build() {
   umounts "$R"; trap - EXIT
   chroot "$R" dpkg-query -W > "$D.tmp/packages.txt"
   rm -rf "$D" && mv "$D.tmp" "$D"
-  log "built $D: bpftrace $(awk '$1=="bpftrace"{print $2}' "$D/packages.txt") in $((SECONDS - t0)) s"
+  bpftrace=$(awk '$1=="bpftrace"{print $2}' "$D/packages.txt")
+  log "built $D: bpftrace ${bpftrace:-not installed} in $((SECONDS - t0)) s"
 }
 
 [ -f "$D/packages.txt" ] || build

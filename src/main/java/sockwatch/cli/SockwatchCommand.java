@@ -33,8 +33,8 @@ import sockwatch.sys.Processes;
 @Command(name = "sockwatch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpWidth = 110,
         // the default "[COMMAND]" for subcommands read as a second COMMAND beside the launched one
-        synopsisSubcommandLabel = "| self-check | snapshot | doctor | stap-compile",
-        subcommands = {SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class, StapCompileCommand.class},
+        synopsisSubcommandLabel = "| setup | self-check | snapshot | doctor | stap-compile",
+        subcommands = {SetupCommand.class, SelfCheckCommand.class, SnapshotCommand.class, DoctorCommand.class, StapCompileCommand.class},
         description = {
                 "Shows every socket option (TCP_NODELAY, SO_KEEPALIVE, TCP_CONGESTION, ...) that programs set with"
                         + " setsockopt(2), as they set it: named by level, value decoded, with the kernel's answer.",
@@ -46,6 +46,7 @@ import sockwatch.sys.Processes;
                 "3:this machine cannot do it (not root, backend tool or kernel support missing)"},
         footerHeading = "%nExamples:%n",
         footer = {
+                "  sockwatch setup --yes                 # install what this machine lacks (bpftrace, strace), then doctor",
                 "  sockwatch self-check                  # prove the probe works here, against our Java test app",
                 "  sockwatch doctor                      # which backends can run here, and why not",
                 "  sockwatch                             # every setsockopt call on the system",

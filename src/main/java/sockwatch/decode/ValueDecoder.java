@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Shows an option value the way the kernel would read it, and raw hex whenever the bytes do not fit the option's
  * type: it never guesses and never throws. Values are little-endian (x86_64, arm64), in the caller's ABI: a 32-bit
- * (compat) program's struct timeval is two 32-bit longs. Every other type reads the same in both ABIs.
+ * (compat) program's struct timeval is two 32-bit longs, its sock_fprog 8 bytes, its group_req and group_source_req
+ * packed (the kernel's compat_* structs). Every other type reads the same in both ABIs. The structs are read by
+ * the small classes beside this one (Multicast, FilterValues, PacketValues, IntValues, TcpAoValues).
  */
 public final class ValueDecoder {
 
@@ -44,8 +46,55 @@ public final class ValueDecoder {
                     : c.fits(16) ? struct(c, "sec", c.le64(0), "usec", c.le64(8)) : null;
             case STRING -> string(c);
             case BYTES -> null;
+            case TOS -> tos(optionOrNull, c);
+            case IP_MREQ, IP_MULTICAST_IF, IP_MREQ_SOURCE, IPV6_MREQ, GROUP_REQ, GROUP_SOURCE_REQ, SOCK_FPROG,
+                    PACKET_MREQ, TPACKET_REQ, ICMP_FILTER, ICMP6_FILTER, TIMESTAMPING, PORT_RANGE, TCP_AO_DEL,
+                    TCP_AO_INFO, TCP_AO_REPAIR -> c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);
         };
         return v != null ? v : raw(c);
+    }
+
+    /** The struct types: null when the bytes do not fit, and ValueDecoder shows them raw. */
+    private static DecodedValue struct(ValueType type, Capture c, boolean compat) {
+        return switch (type) {
+            case IP_MREQ -> Multicast.membership(c);
+            case IP_MULTICAST_IF -> Multicast.multicastIf(c);
+            case IP_MREQ_SOURCE -> Multicast.source(c);
+            case IPV6_MREQ -> Multicast.ipv6(c);
+            case GROUP_REQ -> Multicast.groupReq(c, compat);
+            case GROUP_SOURCE_REQ -> Multicast.groupSourceReq(c, compat);
+            case SOCK_FPROG -> FilterValues.fprog(c, compat);
+            case ICMP_FILTER -> FilterValues.icmp(c);
+            case ICMP6_FILTER -> FilterValues.icmp6(c);
+            case PACKET_MREQ -> PacketValues.mreq(c);
+            case TPACKET_REQ -> PacketValues.ring(c);
+            case TIMESTAMPING -> IntValues.timestamping(c);
+            case PORT_RANGE -> IntValues.portRange(c);
+            case TCP_AO_DEL -> TcpAoValues.delKey(c);
+            case TCP_AO_INFO -> TcpAoValues.info(c);
+            case TCP_AO_REPAIR -> TcpAoValues.repair(c);
+            default -> null;   // not a struct type: decode() does not send one here
+        };
+    }
+
+    /** IP_TOS, IPV6_TCLASS: the int read as for any int option (IP_TOS takes a 1..3 byte char too), then split. */
+    private static DecodedValue tos(SockOption o, Capture c) {
+        DecodedValue v = integer(o, c);
+        return v == null ? null : IntValues.tos(c, (Long) v.json());
+    }
+
+    /**
+     * A value whose key material was cut off (Secrets), for an option whose kept part this package can name:
+     * TCP_AO_ADD_KEY's struct tcp_ao_add up to its key. Others as {@link #redacted(int, byte[], int)}.
+     */
+    public static DecodedValue redacted(int level, int optname, byte[] kept, int optlen) {
+        if (level == 6 && optname == 38) {   // SOL_TCP, TCP_AO_ADD_KEY
+            DecodedValue v = TcpAoValues.addKey(kept, optlen);
+            if (v != null) {
+                return v;
+            }
+        }
+        return redacted(level, kept, optlen);
     }
 
     /**
@@ -147,44 +196,5 @@ public final class ValueDecoder {
         String hex = ByteText.hex(c.bytes, c.shown);
         String count = c.shown < c.optlen ? c.firstOf(c.shown) : " (" + c.optlen + (c.optlen == 1 ? " byte)" : " bytes)");
         return new DecodedValue(hex, hex + count, null);
-    }
-
-    /** The usable bytes of one capture: never more than optlen, and never read past what the probe got. */
-    private static final class Capture {
-        final byte[] bytes;
-        final int optlen;
-        final int avail;
-        final int shown;
-
-        Capture(byte[] bytes, int optlen) {
-            this.bytes = bytes;
-            this.optlen = optlen;
-            this.avail = optlen < 0 ? bytes.length : Math.min(bytes.length, optlen);
-            this.shown = Math.min(avail, MAX_SHOWN);
-        }
-
-        /** optlen is big enough for an n-byte value and the probe captured all n bytes. */
-        boolean fits(int n) {
-            return optlen >= n && avail >= n;
-        }
-
-        /** A decoded value's text, and says so when the probe captured fewer than optlen bytes. */
-        String withSuffix(String text) {
-            return avail < optlen ? text + firstOf(avail) : text;
-        }
-
-        /** " (first n of optlen bytes)" when n falls short of optlen, else "". */
-        String firstOf(int n) {
-            return n < optlen ? " (first " + n + " of " + optlen + " bytes)" : "";
-        }
-
-        int le32(int at) {
-            return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16
-                    | (bytes[at + 3] & 0xff) << 24;
-        }
-
-        long le64(int at) {
-            return Integer.toUnsignedLong(le32(at)) | (long) le32(at + 4) << 32;
-        }
     }
 }

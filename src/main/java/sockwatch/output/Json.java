@@ -1,8 +1,9 @@
 package sockwatch.output;
 
+import java.util.List;
 import java.util.Map;
 
-/** Minimal JSON writer for our own flat event objects: strings escaped per RFC 8259, numbers, maps, null. */
+/** Minimal JSON writer for our own flat event objects: strings escaped per RFC 8259, numbers, maps, lists, null. */
 public final class Json {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /**
@@ -29,6 +30,8 @@ public final class Json {
             out.append(v);
         } else if (v instanceof Map<?, ?> m) {
             object(out, m);
+        } else if (v instanceof List<?> l) {
+            array(out, l);
         } else {
             string(out, v.toString());
         }
@@ -52,6 +55,18 @@ public final class Json {
             out.append(": ");
             value(out, e.getValue());
         }
+    }
+
+    /** A list of values (a struct's flag names, a filter's ICMP types): [a, b]. */
+    public static void array(StringBuilder out, List<?> l) {
+        out.append('[');
+        for (int i = 0; i < l.size(); i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            value(out, l.get(i));
+        }
+        out.append(']');
     }
 
     /**

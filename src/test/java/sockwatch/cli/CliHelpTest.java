@@ -13,7 +13,7 @@ import sockwatch.support.SockwatchRun;
 /** Help that reads and pastes well: one width for every command, a synopsis without a phantom COMMAND. */
 class CliHelpTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "self-check", "snapshot", "doctor", "stap-compile"})
+    @ValueSource(strings = {"", "setup", "self-check", "snapshot", "doctor", "stap-compile"})
     void everyCommandsHelpIsAsWideAsTheMainOne(String sub) throws Exception {
         SockwatchRun.Result r = sub.isEmpty() ? SockwatchRun.run(60, "--help") : SockwatchRun.run(60, sub, "--help");
         assertEquals(0, r.exit(), r.stderr());
@@ -26,7 +26,7 @@ class CliHelpTest {
     void theSynopsisNamesTheSubcommandsNotASecondCommand() throws Exception {
         String help = SockwatchRun.run(60, "--help").stdout();
         assertFalse(help.contains("[COMMAND...] [COMMAND]"), help);
-        assertTrue(help.contains("[COMMAND...] | self-check | snapshot | doctor | stap-compile"), help);
+        assertTrue(help.contains("[COMMAND...] | setup | self-check | snapshot | doctor | stap-compile"), help);
     }
 
     @Test

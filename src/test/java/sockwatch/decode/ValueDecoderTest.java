@@ -129,11 +129,16 @@ class ValueDecoderTest {
                 "the _NEW options are 2 x 64-bit in both ABIs");
     }
 
-    /** Every other type reads the same bytes the same way whichever ABI the caller has. */
+    /**
+     * Every other type reads the same bytes the same way whichever ABI the caller has. The exceptions, tested in
+     * StructValuesTest: struct timeval (_OLD), sock_fprog (its pointer), group_req and group_source_req (packed).
+     */
     @Test
     void otherTypesDoNotDependOnTheAbi() {
+        java.util.Set<ValueType> abiDependent = java.util.EnumSet.of(ValueType.TIMEVAL_OLD, ValueType.SOCK_FPROG,
+                ValueType.GROUP_REQ, ValueType.GROUP_SOURCE_REQ);
         for (SockOption o : TABLE.all()) {
-            if (o.type() == ValueType.TIMEVAL_OLD) {
+            if (abiDependent.contains(o.type())) {
                 continue;
             }
             byte[] cubic = "cubic\0".getBytes(StandardCharsets.US_ASCII);

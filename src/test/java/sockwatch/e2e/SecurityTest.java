@@ -96,6 +96,26 @@ class SecurityTest {
     /** Without root: one line that says so, exit 3, and nothing started. */
     @Test
     void notRootIsAClearOneLineError() throws Exception {
+        String[] r = asNobody("--duration", "1");
+        assertEquals("3", r[0], r[2]);
+        assertEquals(1, r[2].strip().lines().count(), r[2]);
+        assertEquals("sockwatch: cannot trace: not root: every trace backend needs root here (run sockwatch with"
+                + " sudo; `sockwatch doctor` explains each)", r[2].strip());
+        assertEquals("", r[1]);
+    }
+
+    /** setup installs packages: without root it says so in one line and installs nothing. */
+    @Test
+    void setupWithoutRootIsAClearOneLineError() throws Exception {
+        String[] r = asNobody("setup", "--yes");
+        assertEquals("3", r[0], r[2]);
+        assertEquals("sockwatch: setup needs root (it installs packages and mounts tracefs): run it with sudo, or as"
+                + " root", r[2].strip());
+        assertEquals("", r[1]);
+    }
+
+    /** sockwatch run as user nobody (setpriv) with these arguments: {exit, stdout, stderr}. */
+    private static String[] asNobody(String... args) throws Exception {
         Capabilities.requireRoot();
         Capabilities.requireTool("setpriv");
         Path dir = Files.createTempDirectory("sockwatch-test-");
@@ -118,16 +138,13 @@ class SecurityTest {
             }
             List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
-                    String.join(":", cp), "sockwatch.cli.Main", "--duration", "1"));
+                    String.join(":", cp), "sockwatch.cli.Main"));
+            cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(3, p.exitValue(), err);
-            assertEquals(1, err.strip().lines().count(), err);
-            assertEquals("sockwatch: cannot trace: not root: every trace backend needs root here (run sockwatch with"
-                    + " sudo; `sockwatch doctor` explains each)", err.strip());
-            assertEquals("", out);
+            return new String[] {Integer.toString(p.exitValue()), out, err};
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -55,7 +55,7 @@ class FormattersTest {
 
     @Test
     void optionOneIsNamedByItsLevel() {
-        assertTrue(line(event("x", 0, 1, le(16), 0)).contains("socket option IP_TOS (SOL_IP) to 16 on fd 3"));
+        assertTrue(line(event("x", 0, 1, le(16), 0)).contains("socket option IP_TOS (SOL_IP) to 16 (dscp=4, ecn=Not-ECT) on fd 3"));
         assertTrue(line(event("x", 1, 1, le(1), 0)).contains("socket option SO_DEBUG (SOL_SOCKET)"));
         assertTrue(line(event("x", 6, 1, le(1), 0)).contains("TCP_NODELAY (SOL_TCP)"));
     }

@@ -27,6 +27,13 @@ class JsonTest {
                 out.append(v);
             } else if (v instanceof Map<?, ?> m) {
                 object(out, m);
+            } else if (v instanceof List<?> l) {
+                out.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    out.append(i > 0 ? ", " : "");
+                    value(out, l.get(i));
+                }
+                out.append(']');
             } else {
                 string(out, v.toString());
             }
@@ -182,7 +189,7 @@ class JsonTest {
         struct.put("linger", -5L);
         struct.put("k\"ey", "v\u001bal");
         for (Object v : new Object[] {null, 0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 7, Integer.MIN_VALUE, true,
-            false, 1.5, "18446744073709551615", "0x0102", struct, Map.of(), List.of("x")}) {
+            false, 1.5, "18446744073709551615", "0x0102", struct, Map.of(), List.of("x"), List.of(), List.of(1L, "a\n", struct)}) {
             StringBuilder a = new StringBuilder();
             StringBuilder b = new StringBuilder();
             Json.value(a, v);

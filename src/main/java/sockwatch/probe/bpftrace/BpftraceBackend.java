@@ -203,8 +203,8 @@ public final class BpftraceBackend implements TraceBackend {
 
     private static Path binary() throws BackendUnavailableException {
         return Executables.find("bpftrace").orElseThrow(() -> new BackendUnavailableException(
-                "bpftrace is not installed", "install it: apt-get install bpftrace (Debian/Ubuntu), "
-                + "dnf install bpftrace (Fedora/RHEL)"));
+                "bpftrace is not installed", "install it: sockwatch setup --yes (or apt-get install "
+                + "bpftrace on Debian/Ubuntu, dnf install bpftrace on Fedora/RHEL)"));
     }
 
     @Override

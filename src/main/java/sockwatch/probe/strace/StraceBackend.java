@@ -79,8 +79,8 @@ public final class StraceBackend implements TraceBackend {
 
     private static Path binary() throws BackendUnavailableException {
         return Executables.find("strace").orElseThrow(() -> new BackendUnavailableException(
-                "strace is not installed", "install it: apt-get install strace (Debian/Ubuntu), dnf install strace"
-                + " (Fedora/RHEL)"));
+                "strace is not installed", "install it: sockwatch setup --yes (or apt-get install strace on"
+                + " Debian/Ubuntu, dnf install strace on Fedora/RHEL)"));
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *       with a longer optlen only those first 4 are known;</li>
  *   <li>a decoded struct for a few options: re-encoded below only where the layout is fixed and has no padding,
  *       and strace printed every field from exactly sizeof(struct) bytes, so the bytes are unambiguous
- *       (linger, ip_mreq, ipv6_mreq). Anything else (sock_fprog has padding and a pointer, icmp_filter is shown
- *       inverted, group_req holds a sockaddr) is not guessed: no bytes;</li>
+ *       (linger, ip_mreq, ipv6_mreq, tpacket_req/tpacket_req3). Anything else (sock_fprog and group_req have
+ *       padding strace does not print, packet_mreq's address is cut at mr_alen, icmp_filter is shown as a set
+ *       of type numbers) is not guessed: no bytes;</li>
  *   <li>{@code NULL}, or a bare address when strace could not or would not read the memory (EFAULT, a length
  *       shorter than the struct it decodes): no bytes.</li>
  * </ul>
@@ -36,7 +37,14 @@ final class StraceValue {
     private static final List<List<Field>> LAYOUTS = List.of(
             List.of(new Field("l_onoff", 4, true), new Field("l_linger", 4, true)),
             List.of(new Field("imr_multiaddr", 4, false), new Field("imr_interface", 4, false)),
-            List.of(new Field("ipv6mr_multiaddr", 16, false), new Field("ipv6mr_interface", 4, true)));
+            List.of(new Field("ipv6mr_multiaddr", 16, false), new Field("ipv6mr_interface", 4, true)),
+            // PACKET_RX_RING/PACKET_TX_RING: struct tpacket_req, four unsigned ints, no padding
+            List.of(new Field("tp_block_size", 4, true), new Field("tp_block_nr", 4, true),
+                    new Field("tp_frame_size", 4, true), new Field("tp_frame_nr", 4, true)),
+            List.of(new Field("tp_block_size", 4, true), new Field("tp_block_nr", 4, true),
+                    new Field("tp_frame_size", 4, true), new Field("tp_frame_nr", 4, true),
+                    new Field("tp_retire_blk_tov", 4, true), new Field("tp_sizeof_priv", 4, true),
+                    new Field("tp_feature_req_word", 4, true)));
 
     private StraceValue() {
     }

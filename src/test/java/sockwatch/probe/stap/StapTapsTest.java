@@ -32,7 +32,7 @@ class StapTapsTest {
     void theTapsNameTableIsLevelCorrect() {
         OptionTable table = OptionTable.standard();
         Map<String, List<ValueType>> kinds = Map.of("bool", List.of(ValueType.BOOL),
-                "int", List.of(ValueType.INT, ValueType.UINT), "string", List.of(ValueType.STRING),
+                "int", List.of(ValueType.INT, ValueType.UINT, ValueType.TOS, ValueType.PORT_RANGE), "string", List.of(ValueType.STRING),
                 "linger", List.of(ValueType.LINGER), "timeval", List.of(ValueType.TIMEVAL, ValueType.TIMEVAL_OLD));
         Matcher m = Pattern.compile("opt\\((\\d+), (\\d+), \"(\\w+)\", \"(\\w+)\"\\)").matcher(StapTap.SYSCALL.source());
         int n = 0;

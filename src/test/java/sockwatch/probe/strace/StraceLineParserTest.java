@@ -310,6 +310,17 @@ class StraceLineParserTest {
         assertEquals(17_586L, StraceLineParser.nanos("0.000017586"));
     }
 
+    /** Recorded 2026-12-04, strace 6.1 -X raw on PACKET_RX_RING: its four unsigned ints, in order. */
+    @Test
+    void tpacketReqIsFourInts() {
+        assertEquals("0010000004000000" + "0008000008000000", HexFormat.of().formatHex(StraceValue.bytes(
+                "{tp_block_size=4096, tp_block_nr=4, tp_frame_size=2048, tp_frame_nr=8}", 16)));
+        assertEquals(28, StraceValue.bytes("{tp_block_size=4096, tp_block_nr=4, tp_frame_size=2048, tp_frame_nr=8,"
+                + " tp_retire_blk_tov=60, tp_sizeof_priv=0, tp_feature_req_word=1}", 28).length);
+        assertArrayEquals(new byte[0], StraceValue.bytes("{mr_ifindex=1, mr_type=0x1, mr_alen=0, mr_address=\"\"}",
+                16), "packet_mreq: strace does not print the address bytes past mr_alen");
+    }
+
     @Test
     void structsWithUnknownFieldsOrForeignValuesGiveNoBytes() {
         assertArrayEquals(new byte[0], StraceValue.bytes("{l_onoff=1}", 8));
