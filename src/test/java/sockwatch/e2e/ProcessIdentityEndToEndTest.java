@@ -61,6 +61,7 @@ class ProcessIdentityEndToEndTest {
     @Test
     void aProgramInItsOwnNetworkNamespaceShowsIt() throws Exception {
         Capabilities.requireBpftrace();
+        Capabilities.requireTool("python3");
         Capabilities.requireTool("unshare");
         long own = netnsOf(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
         Path report = dir.resolve("netns");
@@ -93,6 +94,7 @@ class ProcessIdentityEndToEndTest {
     @Test
     void aProgramInATransientCgroupShowsItAndCgroupFiltersOnIt() throws Exception {
         Capabilities.requireBpftrace();
+        Capabilities.requireTool("python3");
         Path mount = cgroup2Mount();
         Capabilities.require(mount != null && Files.isWritable(mount), "no writable cgroup v2 mount");
         String name = "sockwatch-test-" + UUID.randomUUID().toString().substring(0, 8);
