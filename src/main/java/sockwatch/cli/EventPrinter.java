@@ -13,7 +13,9 @@ import sockwatch.output.EventFormatter;
 import sockwatch.output.EventView;
 import sockwatch.output.RepeatView;
 import sockwatch.output.Summary;
+import sockwatch.sys.IdentityCache;
 import sockwatch.sys.ProcSockets;
+import sockwatch.sys.ProcessIdentity;
 import sockwatch.sys.Processes;
 
 /**
@@ -28,6 +30,9 @@ public final class EventPrinter implements EventSink {
     private final PrintStream err;
     private final Summary summary = new Summary();
     private final Consumer<EventView> observer;
+    /** Who each process is, read once per process; --cgroup filters on it. */
+    private final IdentityCache identities;
+    private volatile CgroupFilter cgroups = CgroupFilter.ANY;
     /** Changes-only mode: what the filters said about the last shown call per key, and each process's name. */
     private Map<RepeatKey, Boolean> shownKeys;
     private Map<Integer, byte[]> comms;
@@ -51,12 +56,24 @@ public final class EventPrinter implements EventSink {
      */
     public EventPrinter(EventFilter filter, EventFormatter formatter, OptionTable table, PrintStream out,
                         PrintStream err, Consumer<EventView> observer) {
+        this(filter, formatter, table, out, err, observer, IdentityCache.ofProc());
+    }
+
+    public EventPrinter(EventFilter filter, EventFormatter formatter, OptionTable table, PrintStream out,
+                        PrintStream err, Consumer<EventView> observer, IdentityCache identities) {
+        this.identities = identities;
         this.filter = filter;
         this.formatter = formatter;
         this.table = table;
         this.out = out;
         this.err = err;
         this.observer = observer;
+    }
+
+    /** --cgroup: only the processes in these cgroups (after the other filters, on the identity read). */
+    public EventPrinter cgroups(CgroupFilter only) {
+        this.cgroups = only;
+        return this;
     }
 
     /**
@@ -77,6 +94,11 @@ public final class EventPrinter implements EventSink {
             event = event.withSocket(ProcSockets.resolveRecent(event.pid(), event.fd()));
         }
         boolean wanted = filter.test(event);
+        ProcessIdentity process = null;
+        if (wanted) {
+            process = identities.get(event.pid());
+            wanted = cgroups.test(process);
+        }
         if (shownKeys != null) {
             synchronized (this) {
                 shownKeys.put(new RepeatKey(event.pid(), event.fd(), event.level(), event.optname()), wanted);
@@ -86,7 +108,7 @@ public final class EventPrinter implements EventSink {
         if (!wanted) {
             return;
         }
-        EventView view = EventView.of(event, table);
+        EventView view = EventView.of(event, table, process);
         summary.add(view);
         synchronized (pending) {
             int lineStart = pending.length();
@@ -168,12 +190,13 @@ public final class EventPrinter implements EventSink {
                 // its first call was never delivered (lost): judge it as that call would have been
                 comm = comm != null ? comm : Processes.comm(r.pid()).orElse(new byte[0]);
                 wanted = filter.test(new SetsockoptEvent(0, r.pid(), r.pid(), comm, r.fd(), r.level(), r.optname(),
-                        0, new byte[0], r.ret(), r.backend(), ProcSockets.resolveRecent(r.pid(), r.fd())));
+                        0, new byte[0], r.ret(), r.backend(), ProcSockets.resolveRecent(r.pid(), r.fd())))
+                        && cgroups.test(identities.get(r.pid()));
             }
             if (!wanted) {
                 return;
             }
-            view = RepeatView.of(r, comm, table);
+            view = RepeatView.of(r, comm, table, identities.get(r.pid()));
         }
         summary.repeats(view);
         String line = formatter.formatRepeats(view);

@@ -22,6 +22,7 @@ import sockwatch.snapshot.SnapshotException;
 import sockwatch.snapshot.SnapshotJsonFormatter;
 import sockwatch.snapshot.SnapshotTextFormatter;
 import sockwatch.snapshot.Targets;
+import sockwatch.sys.IdentityCache;
 import sockwatch.sys.Processes;
 
 /**
@@ -106,7 +107,9 @@ public final class SnapshotCommand implements Callable<Integer> {
         OptionPlan plan = OptionPlan.standard();
         ProcessSnapshotter snapshotter = new ProcessSnapshotter(plan, new DefaultsProbe(plan, this::note), this::note);
         SnapshotTextFormatter text = new SnapshotTextFormatter(changedOnly);
-        SnapshotJsonFormatter jsonOut = new SnapshotJsonFormatter(changedOnly);
+        // read when a process's sockets are: who it is then (it may retitle or exit later)
+        IdentityCache identities = IdentityCache.ofProc();
+        SnapshotJsonFormatter jsonOut = new SnapshotJsonFormatter(changedOnly, identities::get);
         boolean first = true;
         for (long pid : targets) {
             // Each socket is formatted by the thread that read it (see ProcessSnapshotter.snapshot).
@@ -148,7 +151,7 @@ public final class SnapshotCommand implements Callable<Integer> {
                     out.println();
                 }
                 byte[] comm = none ? Processes.comm(pid).orElse(new byte[0]) : blocks.get(0).socket().comm();
-                text.print(pid, comm, blocks, out);
+                text.print(pid, comm, identities.get((int) pid), blocks, out);
             }
             first = false;
             out.flush();

@@ -83,6 +83,12 @@ public final class SockwatchCommand implements Callable<Integer> {
             description = "only this level: SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number (repeatable)")
     List<String> levels = new ArrayList<>();
 
+    @Option(names = "--cgroup", paramLabel = "PREFIX", description = "only processes in this cgroup v2 path or"
+            + " under it, as /proc/PID/cgroup and the JSON's \"cgroup\" show it (e.g. /system.slice/nginx.service)"
+            + " or as its directory under the cgroup2 mount (repeatable). Filtered after the probe, on the cgroup"
+            + " read at a process's first event: a process gone by then is left out")
+    List<String> cgroups = new ArrayList<>();
+
     @Option(names = "--tcp", description = "only calls on TCP sockets (filtered in the probe where it can)")
     boolean tcpOnly;
 
@@ -141,6 +147,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         OptionTable table = OptionTable.standard();
         Set<SockOption> wanted = OptionNames.resolve(table, options);
         Set<Integer> wantedLevels = OptionNames.resolveLevels(table, levels);
+        CgroupFilter inCgroups = CgroupFilter.parse(cgroups);
         if (duration != null && !(duration > 0)) {
             throw new UserException(ExitCodes.USAGE, "--duration must be a positive number of seconds");
         }
@@ -208,7 +215,7 @@ public final class SockwatchCommand implements Callable<Integer> {
         EventPrinter printer = new EventPrinter(EventFilter.of(noChildren ? new LinkedHashSet<>(pids) : Set.of(),
                 comms, wanted, wantedLevels, tcpOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
-        });
+        }).cgroups(inCgroups);
         if (changesOnly) {
             printer.changesOnly();
         }
@@ -430,6 +437,10 @@ public final class SockwatchCommand implements Callable<Integer> {
                     .map(c -> "'" + Printable.of(c.getBytes(StandardCharsets.UTF_8)) + "'").toList());
         } else {
             who = "every process";
+        }
+        if (!cgroups.isEmpty()) {
+            who += " in cgroup " + String.join(" or ", cgroups.stream()
+                    .map(c -> Printable.of(c.getBytes(StandardCharsets.UTF_8))).toList()) + " (filtered after the probe)";
         }
         String until = launched != null || !pids.isEmpty() ? "Ends when " + (pids.size() > 1 ? "they have all exited"
                 : noChildren ? "it exits" : "it and its descendants have exited")

@@ -39,6 +39,12 @@ public final class Json {
 
     public static void object(StringBuilder out, Map<?, ?> m) {
         out.append('{');
+        members(out, m);
+        out.append('}');
+    }
+
+    /** The members of an object, {@code "k": v, "k2": v2}, without its braces (for objects written in parts). */
+    public static void members(StringBuilder out, Map<?, ?> m) {
         boolean first = true;
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!first) {
@@ -49,7 +55,6 @@ public final class Json {
             out.append(": ");
             value(out, e.getValue());
         }
-        out.append('}');
     }
 
     /** A list of values (a struct's flag names, a filter's ICMP types): [a, b]. */

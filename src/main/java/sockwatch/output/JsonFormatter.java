@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import sockwatch.decode.SocketNames;
 import sockwatch.event.SocketContext;
+import sockwatch.sys.ProcessIdentity;
 
 /** One JSON object per event (JSON lines). The field list is the README's contract; tests hold it. */
 public final class JsonFormatter implements EventFormatter {
@@ -17,6 +18,9 @@ public final class JsonFormatter implements EventFormatter {
     private final FragmentCache sockets = new FragmentCache();
     private final FragmentCache options = new FragmentCache();
     private final FragmentCache results = new FragmentCache();
+    private final IdentityText.Memo identities = new IdentityText.Memo((id, comm) -> IdentityText.jsonFields(id));
+    /** The identity fields of a process not looked up. */
+    private static final String NO_IDENTITY = IdentityText.jsonFields(ProcessIdentity.unknown(0));
 
     @Override
     public String format(EventView v) {
@@ -38,7 +42,9 @@ public final class JsonFormatter implements EventFormatter {
         out.append("{\"ts\": \"");
         time.isoInstant(out, e.wallNanos());
         out.append("\", \"pid\": ").append(e.pid()).append(", \"tid\": ").append(e.tid());
-        out.append(commFragment(v.comm())).append(e.fd());
+        out.append(commFragment(v.comm()));
+        out.append(v.process() != null ? identities.get(v.process(), null) : NO_IDENTITY);
+        out.append(", \"fd\": ").append(e.fd());
         out.append(socketFragment(socket));
         stringOrNull(out, socket.local());
         out.append(", \"remote\": ");
@@ -50,13 +56,13 @@ public final class JsonFormatter implements EventFormatter {
         out.append(resultFragment(v));
     }
 
-    /** {@code , "comm": "name", "fd": } */
+    /** {@code , "comm": "name"} */
     private String commFragment(String comm) {
         String f = comms.get(comm.hashCode(), comm, null);
         if (f == null) {
             StringBuilder b = new StringBuilder(", \"comm\": ");
             Json.string(b, comm);
-            f = comms.put(comm.hashCode(), comm, null, b.append(", \"fd\": ").toString());
+            f = comms.put(comm.hashCode(), comm, null, b.toString());
         }
         return f;
     }
@@ -142,10 +148,11 @@ public final class JsonFormatter implements EventFormatter {
     @Override
     public String formatRepeats(RepeatView v) {
         var r = v.repeats();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("repeats", r.count());
-        o.put("pid", r.pid());
-        o.put("comm", v.comm());
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("repeats", r.count());
+        head.put("pid", r.pid());
+        head.put("comm", v.comm());
+        Map<String, Object> o = new LinkedHashMap<>();   // after the process's identity fields, as in an event
         o.put("fd", r.fd());
         o.put("level", v.levelName());
         o.put("level_num", r.level());
@@ -155,8 +162,10 @@ public final class JsonFormatter implements EventFormatter {
         o.put("errno", v.errnoName());
         o.put("ok", r.ok());
         o.put("backend", r.backend());
-        StringBuilder out = new StringBuilder(200);
-        Json.object(out, o);
-        return out.toString();
+        StringBuilder out = new StringBuilder(400).append('{');
+        Json.members(out, head);
+        out.append(v.process() != null ? IdentityText.jsonFields(v.process()) : NO_IDENTITY).append(", ");
+        Json.members(out, o);
+        return out.append('}').toString();
     }
 }

@@ -131,6 +131,8 @@ public final class Summary {
     private static final class ProcessStats {
         final int pid;
         String comm;
+        /** Who it is, from its latest event that had it looked up (null if none did). */
+        sockwatch.sys.ProcessIdentity identity;
         /** By (level, optname); the label is made once per option, not per event. */
         final Map<Long, OptionStats> options = new LinkedHashMap<>();
 
@@ -140,6 +142,9 @@ public final class Summary {
 
         void add(EventView v) {
             comm = v.comm();
+            if (v.process() != null) {
+                identity = v.process();
+            }
             option(v.event().level(), v.event().optname(), v.optionLabel(), v.levelLabel()).add(v);
         }
 
@@ -153,7 +158,12 @@ public final class Summary {
         }
 
         void render(StringBuilder out) {
-            out.append("  PID ").append(pid).append(" '").append(comm).append("':\n");
+            out.append("  PID ").append(pid).append(" '").append(comm).append('\'');
+            if (identity != null) {
+                String title = IdentityText.titleClause(identity, comm);   // ", \"TITLE\"" or ""
+                out.append(title.isEmpty() ? "" : " " + title.substring(2)).append(IdentityText.tags(identity));
+            }
+            out.append(":\n");
             int width = options.values().stream().mapToInt(o -> o.label.length()).max().orElse(0);
             options.values().forEach(s -> {
                 String name = s.label;

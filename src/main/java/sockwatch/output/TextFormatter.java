@@ -4,11 +4,14 @@ import java.time.ZoneId;
 
 /**
  * The human line, in the spirit of the classic tap but level-correct:
- * {@code 17:31:52.120 App 'python3' (PID 4242) is enabling socket option TCP_NODELAY (SOL_TCP) on fd 3
- * (tcp 127.0.0.1:41000 -> 127.0.0.1:8080) ... success}
+ * {@code 17:31:52.120 App 'python3' (PID 4242, "python3 client.py") [netns 4026532337] is enabling socket option
+ * TCP_NODELAY (SOL_TCP) on fd 3 (tcp 127.0.0.1:41000 -> 127.0.0.1:8080) ... success}: the process's title where
+ * it differs from its name, and its container, unit and network namespace where they are not sockwatch's own.
  */
 public final class TextFormatter implements EventFormatter {
     private final TimeText time;
+    private final IdentityText.Memo titles = new IdentityText.Memo(IdentityText::titleClause);
+    private final IdentityText.Memo tags = new IdentityText.Memo((id, comm) -> IdentityText.tags(id));
 
     public TextFormatter(ZoneId zone) {
         this.time = new TimeText(zone);
@@ -22,7 +25,12 @@ public final class TextFormatter implements EventFormatter {
         if (e.tid() != e.pid()) {
             out.append(", TID ").append(e.tid());
         }
-        out.append(") is ");
+        if (v.process() != null) {
+            out.append(titles.get(v.process(), v.comm())).append(')').append(tags.get(v.process(), null));
+        } else {
+            out.append(')');
+        }
+        out.append(" is ");
         Boolean enabled = v.value().enabled();
         if (enabled != null) {
             out.append(enabled ? "enabling" : "disabling").append(" socket option ");

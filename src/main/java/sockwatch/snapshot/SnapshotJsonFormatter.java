@@ -4,21 +4,33 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import sockwatch.output.IdentityText;
 import sockwatch.output.Json;
 import sockwatch.output.Printable;
 import sockwatch.snapshot.SocketSnapshot.Mark;
 import sockwatch.snapshot.SocketSnapshot.Reading;
+import sockwatch.sys.ProcessIdentity;
 
 /**
  * `--json`: one object per socket (JSON lines). Fields, always present and in this order: pid, comm (escaped as
- * in the text output), fd, inode, family, type, proto, state, local, remote (null when there is none), options
+ * in the text output), the process's identity as in the trace JSON (cmdline, cmdline_truncated, cgroup, netns,
+ * container, container_runtime, unit: null where unknown), fd, inode, family, type, proto, state, local, remote (null when there is none), options
  * {NAME: value decoded as in the trace JSON}, changed [NAME...], auto [NAME...], why {NAME: what explains its mark}.
  */
 public final class SnapshotJsonFormatter {
     private final boolean changedOnly;
+    private final IntFunction<ProcessIdentity> identities;
 
+    /** Without the processes' identities (their fields null). */
     public SnapshotJsonFormatter(boolean changedOnly) {
+        this(changedOnly, pid -> null);
+    }
+
+    /** @param identities who a process is (IdentityCache::get: thread-safe, the reading threads format) */
+    public SnapshotJsonFormatter(boolean changedOnly, IntFunction<ProcessIdentity> identities) {
         this.changedOnly = changedOnly;
+        this.identities = identities;
     }
 
     public String format(SocketSnapshot s) {
@@ -42,6 +54,8 @@ public final class SnapshotJsonFormatter {
         StringBuilder sb = new StringBuilder(256 + 32 * options.size());
         sb.append("{\"pid\": ").append(s.pid()).append(", \"comm\": ");
         Json.string(sb, Printable.of(s.comm()));
+        ProcessIdentity id = identities.apply((int) s.pid());
+        sb.append(IdentityText.jsonFields(id != null ? id : ProcessIdentity.unknown((int) s.pid())));
         sb.append(", \"fd\": ").append(s.fd()).append(", \"inode\": ").append(s.inode());
         field(sb, "family", s.kind().familyName());
         field(sb, "type", s.kind().typeName());

@@ -2,9 +2,11 @@ package sockwatch.snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
+import sockwatch.output.IdentityText;
 import sockwatch.output.Printable;
 import sockwatch.snapshot.SocketSnapshot.Mark;
 import sockwatch.snapshot.SocketSnapshot.Reading;
+import sockwatch.sys.ProcessIdentity;
 
 /**
  * The text form: per process a header line and an aligned table, one block per socket (its row, then one
@@ -44,8 +46,22 @@ public final class SnapshotTextFormatter {
      * only the table rows wait for the column widths.
      */
     public void print(long pid, byte[] comm, List<Block> blocks, Appendable out) {
+        print(pid, comm, null, blocks, out);
+    }
+
+    /**
+     * The same, the header naming the process as the trace's summary does: {@code PID 7 'nginx' "nginx: worker
+     * process" [netns 4026532337]: 3 sockets} (title where it says more than comm, what is not sockwatch's own).
+     */
+    public void print(long pid, byte[] comm, ProcessIdentity identity, List<Block> blocks, Appendable out) {
         StringBuilder sb = new StringBuilder(4096);
-        sb.append("PID ").append(pid).append(" '").append(Printable.of(comm)).append("': ");
+        String name = Printable.of(comm);
+        sb.append("PID ").append(pid).append(" '").append(name).append('\'');
+        if (identity != null) {
+            String title = IdentityText.titleClause(identity, name);   // ", \"TITLE\"" or ""
+            sb.append(title.isEmpty() ? "" : " " + title.substring(2)).append(IdentityText.tags(identity));
+        }
+        sb.append(": ");
         if (blocks.isEmpty()) {
             flush(sb.append("no sockets\n"), out);
             return;

@@ -15,6 +15,8 @@ import sockwatch.decode.OptionTable;
 import sockwatch.output.JsonFormatter;
 import sockwatch.probe.bpftrace.BpftraceLineParser;
 import sockwatch.support.Fixtures;
+import sockwatch.sys.IdentityCache;
+import sockwatch.sys.ProcessIdentity;
 
 /** --changes-only from the recorded probe output to what the user reads: JSON records and the summary. */
 class ChangesOnlyPrinterTest {
@@ -71,6 +73,49 @@ class ChangesOnlyPrinterTest {
         assertTrue(summary.contains("set 2x (1 repeat not shown), final {onoff=1, linger=5}, fd 3"), summary);
         assertTrue(summary.contains("set 3x (2 repeats not shown), failed 3x ENOENT, fd 3"), summary);
         assertEquals(10003, printer.summary().repeats());
+    }
+
+    /** An IdentityCache that knows one made-up process, 19019 (the fixture's), in cgroup /a. */
+    private static IdentityCache fakeIdentities() {
+        return new IdentityCache(new IdentityCache.Source() {
+            @Override
+            public long startTime(int pid) {
+                return pid == 19019 ? 7 : -1;
+            }
+
+            @Override
+            public ProcessIdentity read(int pid, long startTime) {
+                return new ProcessIdentity(pid, startTime, List.of("python3", "toggle.py"), false, "/a", 4026531833L,
+                        null, null, false, false);
+            }
+        }, () -> 0);
+    }
+
+    private EventPrinter printer(CgroupFilter cgroups) {
+        return new EventPrinter(EventFilter.any(), new JsonFormatter(), table,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                v -> {
+                }, fakeIdentities()).cgroups(cgroups).changesOnly();
+    }
+
+    @Test
+    void repeatRecordsCarryTheProcesssIdentityAndCgroupFiltersThemToo() throws Exception {
+        EventPrinter printer = printer(CgroupFilter.parse(List.of("/a"), List.of("/sys/fs/cgroup")));
+        feed(printer, Fixtures.lines("bpftrace-changes-only.txt"));
+        List<JsonObject> out = json();
+        assertEquals(8, out.size(), stdout.toString(StandardCharsets.UTF_8));
+        JsonObject repeat = out.stream().filter(o -> o.has("repeats")).findFirst().orElseThrow();
+        assertEquals(List.of("repeats", "pid", "comm", "cmdline", "cmdline_truncated", "cgroup", "netns", "container",
+                "container_runtime", "unit", "fd", "level", "level_num", "option", "optname", "ret", "errno", "ok",
+                "backend"), List.copyOf(repeat.keySet()));
+        assertEquals("toggle.py", repeat.getAsJsonArray("cmdline").get(1).getAsString());
+        assertTrue(out.stream().allMatch(o -> o.get("cgroup").getAsString().equals("/a")));
+
+        stdout.reset();
+        EventPrinter elsewhere = printer(CgroupFilter.parse(List.of("/b"), List.of("/sys/fs/cgroup")));
+        feed(elsewhere, Fixtures.lines("bpftrace-changes-only.txt"));
+        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "neither its events nor its repeats");
+        assertTrue(elsewhere.summary().render().startsWith("Summary: 0 events"), elsewhere.summary().render());
     }
 
     @Test

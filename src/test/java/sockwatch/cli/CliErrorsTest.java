@@ -17,6 +17,9 @@ class CliErrorsTest {
         return List.of(
                 Arguments.of(List.of("-o", "TCP_NODELAYY"), 2, "sockwatch: unknown socket option 'TCP_NODELAYY'"),
                 Arguments.of(List.of("-o", "bad\nname"), 2, "sockwatch: unknown socket option 'bad\\nname'"),
+                Arguments.of(List.of("--cgroup", "system.slice\u001b[31m", "--", "true"), 2,
+                        "sockwatch: --cgroup wants an absolute cgroup path such as /system.slice/nginx.service, not"
+                                + " 'system.slice\\x1b[31m'"),
                 Arguments.of(List.of("--level", "SOL_BOGUS"), 2, "sockwatch: unknown level 'SOL_BOGUS'"),
                 Arguments.of(List.of("-p", "999999999"), 2, "sockwatch: no process with PID 999999999"),
                 Arguments.of(List.of("-p", "2"), 2, "sockwatch: PID 2 is a kernel thread (kthreadd)"),

@@ -128,8 +128,9 @@ class FreshServerTest {
                     callerPid = callTcpNodelay();
                     called = System.nanoTime() - t0;
                 }
-                if (callerPid > 0 && seen == null && line.contains("(PID " + callerPid + ")")
-                        && line.contains("TCP_NODELAY (SOL_TCP)")) {
+                // "(PID N)", or "(PID N, \"TITLE\")" where the watch could read the caller's argv
+                if (callerPid > 0 && seen == null && (line.contains("(PID " + callerPid + ")")
+                        || line.contains("(PID " + callerPid + ", \"")) && line.contains("TCP_NODELAY (SOL_TCP)")) {
                     seen = line;
                 }
             }

@@ -83,7 +83,8 @@ class FormattersTest {
     @Test
     void jsonHoldsTheReadmeContract() {
         JsonObject o = obj(event("python3", 1, 13, le(1, 5), 0));
-        assertEquals(List.of("ts", "pid", "tid", "comm", "fd", "family", "proto", "state", "local", "remote",
+        assertEquals(List.of("ts", "pid", "tid", "comm", "cmdline", "cmdline_truncated", "cgroup", "netns",
+                "container", "container_runtime", "unit", "fd", "family", "proto", "state", "local", "remote",
                 "level", "level_num", "option", "optname", "value", "raw", "optlen", "truncated", "ret", "errno", "ok",
                 "backend", "via", "abi", "registered_file"), List.copyOf(o.keySet()));
         assertEquals("2025-11-25T17:31:51.123456789Z", o.get("ts").getAsString());

@@ -85,7 +85,9 @@ class SnapshotEndToEndTest {
 
             SockwatchRun.Result text = SockwatchRun.run(120, "snapshot", "-p", Long.toString(app.pid()));
             assertEquals(0, text.exit(), text.stderr());
-            assertTrue(text.stdout().startsWith("PID " + app.pid() + " 'java': 3 sockets\n"), text.stdout());
+            // the header names the process by its title too (java's argv, cut to the first 64 characters)
+            String header = text.stdout().lines().findFirst().orElseThrow();
+            assertTrue(header.startsWith("PID " + app.pid() + " 'java' \"") && header.endsWith(": 3 sockets"), header);
             assertTrue(text.stdout().contains("      TCP_NODELAY=1 (changed)\n"), text.stdout());
             assertTrue(text.stdout().contains("      TCP_NODELAY=0 (default)\n"), text.stdout());
             assertTrue(text.stdout().matches("(?s).*ESTABLISHED +" + Pattern.quote(clientLocal) + " +"
@@ -272,7 +274,7 @@ class SnapshotEndToEndTest {
         try {
             SockwatchRun.Result r = SockwatchRun.run(60, "snapshot", "-p", Long.toString(sleeper.pid()));
             assertEquals(0, r.exit(), r.stderr());
-            assertEquals("PID " + sleeper.pid() + " 'sleep': no sockets\n", r.stdout());
+            assertEquals("PID " + sleeper.pid() + " 'sleep' \"sleep 60\": no sockets\n", r.stdout());
         } finally {
             sleeper.destroyForcibly();
         }
@@ -305,6 +307,13 @@ class SnapshotEndToEndTest {
             assertFalse(names(plain, "changed").contains("TCP_KEEPIDLE"), plain.toString());
             assertEquals(7200, set.getAsJsonObject("options").get("TCP_KEEPIDLE").getAsInt());
             assertTrue(names(set, "changed").contains("TCP_KEEPIDLE"), set.toString());
+            // and each record says which namespace (so which 0.0.0.0) it is, its process by its argv
+            String link = Files.readSymbolicLink(Path.of("/proc", Long.toString(t.pid()), "ns/net")).toString();
+            assertEquals(link, "net:[" + plain.get("netns").getAsLong() + "]");
+            assertEquals("-c", plain.getAsJsonArray("cmdline").get(1).getAsString());
+            SockwatchRun.Result text = SockwatchRun.run(120, "snapshot", "-p", Long.toString(t.pid()));
+            String header = text.stdout().lines().findFirst().orElseThrow();
+            assertTrue(header.endsWith(" [netns " + plain.get("netns").getAsLong() + "]: 2 sockets"), header);
         }
     }
 

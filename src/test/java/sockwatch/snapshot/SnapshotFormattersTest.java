@@ -85,7 +85,8 @@ class SnapshotFormattersTest {
             objects.add(JsonParser.parseString(line).getAsJsonObject());
         }
         JsonObject client = objects.get(1);
-        assertEquals(List.of("pid", "comm", "fd", "inode", "family", "type", "proto", "state", "local", "remote",
+        assertEquals(List.of("pid", "comm", "cmdline", "cmdline_truncated", "cgroup", "netns", "container",
+                "container_runtime", "unit", "fd", "inode", "family", "type", "proto", "state", "local", "remote",
                 "options", "changed", "auto", "why"), new ArrayList<>(client.keySet()));
         assertEquals(42, client.get("pid").getAsInt());
         assertEquals("we\\tird\\x1b", client.get("comm").getAsString());

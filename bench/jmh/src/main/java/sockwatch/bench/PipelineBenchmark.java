@@ -27,6 +27,8 @@ import sockwatch.output.EventView;
 import sockwatch.output.JsonFormatter;
 import sockwatch.output.TextFormatter;
 import sockwatch.probe.bpftrace.BpftraceLineParser;
+import sockwatch.sys.IdentityCache;
+import sockwatch.sys.ProcessIdentity;
 
 /**
  * sockwatch's Java event pipeline alone, on lines bpftrace printed in a real run (the parser test's fixture,
@@ -73,10 +75,31 @@ public class PipelineBenchmark {
         // like > /dev/null, through the same autoflushing UTF-8 PrintStream).
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         printer = new EventPrinter(EventFilter.any(), text, table, devNull, devNull, v -> {
-        });
+        }, identities());
         // The same with --json.
         jsonPrinter = new EventPrinter(EventFilter.any(), new JsonFormatter(), table, devNull, devNull, v -> {
-        });
+        }, identities());
+    }
+
+    /**
+     * Who the fixture's process is, made up (it is long gone, and /proc would answer for whatever process has its
+     * PID now): a python3 with a title and a session unit, read once as IdentityCache reads a real one, so that
+     * the rows pay for the identity's lookup and text per event as a real run does.
+     */
+    private static IdentityCache identities() {
+        return new IdentityCache(new IdentityCache.Source() {
+            @Override
+            public long startTime(int pid) {
+                return 4242;
+            }
+
+            @Override
+            public ProcessIdentity read(int pid, long startTime) {
+                return new ProcessIdentity(pid, startTime, List.of("python3", "/tmp/hostile_comm.py", "--serve"),
+                        false, "/user.slice/user-0.slice/session-1.scope", 4026531840L, null, "session-1.scope",
+                        false, true);
+            }
+        }, System::nanoTime);
     }
 
     private static final class Sink implements EventSink {
