@@ -32,6 +32,8 @@ public final class EventPrinter implements EventSink {
     private Map<RepeatKey, Boolean> shownKeys;
     private Map<Integer, byte[]> comms;
     private long repeatsReported;
+    /** Counts-only mode: the backend's counts, printed as a table at the end. */
+    private volatile sockwatch.output.CountTable counts;
     /**
      * Lines not written yet: formatters append straight into it (no String per event), and it is written as one
      * UTF-8 write per burst once the backend batches (see {@link EventSink#endOfBatch()}), else per line.
@@ -68,6 +70,45 @@ public final class EventPrinter implements EventSink {
         comms = new HashMap<>();
         summary.changesOnly();
         return this;
+    }
+
+    /**
+     * Counts-only mode: the backend delivers no calls, only counts at the end; they are filtered like the calls
+     * they stand for (except --tcp, which a count cannot be judged by: the probe applies it).
+     */
+    public EventPrinter countsOnly() {
+        counts = new sockwatch.output.CountTable(table);
+        return this;
+    }
+
+    /** Counts-only mode's table, null otherwise. */
+    public sockwatch.output.CountTable counts() {
+        return counts;
+    }
+
+    @Override
+    public void counted(sockwatch.event.CallCount c) {
+        sockwatch.output.CountTable t = counts;
+        if (t == null) {
+            return;
+        }
+        t.reported(c);
+        if (c.comm().length == 0) {
+            // the probe had no room to keep its name: the process's name now, if it lives
+            c = new sockwatch.event.CallCount(c.pid(), Processes.comm(c.pid()).orElse(new byte[0]), c.level(),
+                    c.optname(), c.optlen(), c.value(), c.ret(), c.path(), c.count(), c.backend());
+        }
+        if (filter.test(c.asEvent())) {
+            t.add(c);
+        }
+    }
+
+    @Override
+    public void callsCounted(long total, int tableKeys) {
+        sockwatch.output.CountTable t = counts;
+        if (t != null) {
+            t.total(total, tableKeys);
+        }
     }
 
     @Override
