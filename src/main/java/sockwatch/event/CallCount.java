@@ -62,8 +62,10 @@ public record CallCount(int pid, byte[] comm, int level, int optname, int optlen
     public record Key(int pid, int level, int optname, int optlen, String value, long ret, CallPath path) {
     }
 
+    /** By the bytes shown (key material cut off): counts that differ only in a key are one line. */
     public Key key() {
-        return new Key(pid, level, optname, optlen, java.util.HexFormat.of().formatHex(value), ret, path);
+        return new Key(pid, level, optname, optlen,
+                java.util.HexFormat.of().formatHex(sockwatch.decode.Secrets.keep(level, optname, value)), ret, path);
     }
 
     @Override

@@ -95,6 +95,32 @@ class CountPrinterTest {
         assertEquals("Counted in the kernel by bpftrace: 0 calls, 0 processes\n", text);
     }
 
+    /**
+     * TLS_TX values (constructed lines in the probe's format, not a recording): the same version and cipher with
+     * different key material are one count, and no byte past the cipher is printed.
+     */
+    @Test
+    void countsThatDifferOnlyInAKeyAreOneLineWithoutTheKey() throws Exception {
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        EventPrinter printer = new EventPrinter(EventFilter.any(), new TextFormatter(java.time.ZoneOffset.UTC), table,
+                out, out, v -> {
+                }).countsOnly();
+        BpftraceLineParser parser = new BpftraceLineParser(0).countKeys(16384);
+        parser.accept("@comm[77]: (1635148138, 0)", printer);
+        parser.accept("@counts[77, 282, 1, 40, 0, 15982355516453225219, 1229782938247303441, 25857]: 2", printer);
+        parser.accept("@counts[77, 282, 1, 40, 0, 8671175384465867523, 2459565876494606882, 25857]: 3", printer);
+        parser.accept("@counted: 5", printer);
+        new CountPrinter(true, out).print(printer.counts());
+        List<JsonObject> lines = stdout.toString(StandardCharsets.UTF_8).lines()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(5, lines.get(0).get("count").getAsLong());
+        assertEquals("03033300", lines.get(0).get("raw").getAsString());
+        assertEquals("redacted", lines.get(0).get("value").getAsJsonObject().get("key").getAsString());
+        String all = stdout.toString(StandardCharsets.UTF_8);
+        assertTrue(!all.contains("aabb") && !all.contains("1111") && !all.contains("1234"), all);
+    }
+
     @Test
     void aProbeStoppedBeforeItsTotalSaysTheCountsMayBeShort() throws Exception {
         List<String> cut = Fixtures.lines("bpftrace-count.txt").stream().filter(l -> !l.startsWith("@counted")

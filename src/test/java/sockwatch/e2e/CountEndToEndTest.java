@@ -110,6 +110,20 @@ class CountEndToEndTest {
     }
 
     @Test
+    void theCountsGoToTheOutputFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("counts.jsonl");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--count", "--json", "--output", file.toString(), "--",
+                "python3", "-c", CALLS);
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals("", r.stdout());
+        List<JsonObject> lines = java.nio.file.Files.readAllLines(file).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(List.of(1000L, 5L, 3L, 2L), lines.stream().filter(o -> o.has("count"))
+                .map(o -> o.get("count").getAsLong()).toList(), lines.toString());
+        assertEquals(1010, lines.get(lines.size() - 1).get("counted").getAsLong());
+    }
+
+    @Test
     void backendsThatCannotCountInTheKernelAreRefusedInOneLine() throws Exception {
         SockwatchRun.Result r = SockwatchRun.run(60, "--count", "--backend", "strace", "--", "true");
         assertEquals(3, r.exit(), r.stderr());
