@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import sockwatch.decode.OptionTable;
+import sockwatch.event.CallCount;
 import sockwatch.event.EventSink;
 import sockwatch.event.RepeatCount;
 import sockwatch.event.SetsockoptEvent;
+import sockwatch.output.CountTable;
 import sockwatch.output.EventFormatter;
 import sockwatch.output.EventView;
 import sockwatch.output.RepeatView;
@@ -37,6 +39,8 @@ public final class EventPrinter implements EventSink {
     private Map<RepeatKey, Boolean> shownKeys;
     private Map<Integer, byte[]> comms;
     private long repeatsReported;
+    /** Counts-only mode: the backend's counts, printed as a table at the end. */
+    private volatile CountTable counts;
     /**
      * Lines not written yet: formatters append straight into it (no String per event), and it is written as one
      * UTF-8 write per burst once the backend batches (see {@link EventSink#endOfBatch()}), else per line.
@@ -85,6 +89,45 @@ public final class EventPrinter implements EventSink {
         comms = new HashMap<>();
         summary.changesOnly();
         return this;
+    }
+
+    /**
+     * Counts-only mode: the backend delivers no calls, only counts at the end; they are filtered like the calls
+     * they stand for (except --tcp, which a count cannot be judged by: the probe applies it).
+     */
+    public EventPrinter countsOnly() {
+        counts = new CountTable(table);
+        return this;
+    }
+
+    /** Counts-only mode's table, null otherwise. */
+    public CountTable counts() {
+        return counts;
+    }
+
+    @Override
+    public void counted(CallCount c) {
+        CountTable t = counts;
+        if (t == null) {
+            return;
+        }
+        t.reported(c);
+        if (c.comm().length == 0) {
+            // the probe had no room to keep its name: the process's name now, if it lives
+            c = new CallCount(c.pid(), Processes.comm(c.pid()).orElse(new byte[0]), c.level(),
+                    c.optname(), c.optlen(), c.value(), c.ret(), c.path(), c.count(), c.backend());
+        }
+        if (filter.test(c.asEvent())) {
+            t.add(c);
+        }
+    }
+
+    @Override
+    public void callsCounted(long total, int tableKeys) {
+        CountTable t = counts;
+        if (t != null) {
+            t.total(total, tableKeys);
+        }
     }
 
     @Override

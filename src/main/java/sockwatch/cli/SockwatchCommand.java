@@ -97,6 +97,11 @@ public final class SockwatchCommand implements Callable<Integer> {
             + " the kernel (cheap, never lost) and their counts shown in the summary (and as JSON records with --json)")
     boolean changesOnly;
 
+    @Option(names = "--count", description = "print no call, only at the end how many calls each process made per"
+            + " option, value and result: counted in the kernel (cheapest for the traced program, exact), a table"
+            + " (or one JSON record per count with --json). bpftrace backend")
+    boolean countsOnly;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "probe to use: auto (default: the first that runs here of stap, bpftrace, and strace for -p"
                     + " or a COMMAND), stap, bpftrace, strace")
@@ -154,6 +159,10 @@ public final class SockwatchCommand implements Callable<Integer> {
         if (!command.isEmpty() && !pids.isEmpty()) {
             throw new UserException(ExitCodes.USAGE, "give either -p PID or a COMMAND to launch, not both");
         }
+        if (countsOnly && changesOnly) {
+            throw new UserException(ExitCodes.USAGE, "give either --count or --changes-only, not both (--count"
+                    + " prints no calls at all)");
+        }
         if (noChildren && pids.isEmpty()) {
             throw new UserException(ExitCodes.USAGE, "--no-children goes with -p PID (a launched COMMAND is always"
                     + " watched with its children)");
@@ -190,7 +199,8 @@ public final class SockwatchCommand implements Callable<Integer> {
             watched = WatchedProcesses.of(List.of(launched.pid()));
         }
         TraceRequest request = (launched != null ? TraceRequest.launched(launched.pid())
-                : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly);
+                : new TraceRequest(pids, children)).tcpOnly(tcpOnly).changesOnly(changesOnly)
+                .countsOnly(countsOnly);
         request = request.compat32(decideCompat32(launched)).ioUring(!noIoUring)
                 .filter(sockwatch.probe.KernelFilter.of(comms, wanted, wantedLevels));   // and again in Java
         // Chosen for this request (strace cannot watch the whole system); a launched command has not run yet.
@@ -209,21 +219,31 @@ public final class SockwatchCommand implements Callable<Integer> {
             throw new UserException(ExitCodes.UNAVAILABLE, "--changes-only needs a backend that counts repeats in the"
                     + " kernel (bpftrace); " + choice.backend().name() + " cannot");
         }
+        if (countsOnly && !choice.backend().countsRepeats()) {
+            cancel(launched);
+            throw new UserException(ExitCodes.UNAVAILABLE, "--count needs a backend that counts calls in the kernel"
+                    + " (bpftrace); " + choice.backend().name() + " cannot");
+        }
 
         PrintStream err = System.err;
         // the backends narrow to the watched processes; --no-children is checked again here (strace follows forks)
+        // --count: --tcp is the probe's alone (a count has no socket to judge)
         EventPrinter printer = new EventPrinter(EventFilter.of(noChildren ? new LinkedHashSet<>(pids) : Set.of(),
-                comms, wanted, wantedLevels, tcpOnly),
+                comms, wanted, wantedLevels, tcpOnly && !countsOnly),
                 json ? new JsonFormatter() : new TextFormatter(ZoneId.systemDefault()), table, out, err, v -> {
         }).cgroups(inCgroups);
         if (changesOnly) {
             printer.changesOnly();
         }
+        if (countsOnly) {
+            printer.countsOnly();
+        }
         if (watched != null && (children || launched != null)) {
             printer.watching(watched);
         }
 
-        Session session = new Session(printer, err, noSummary);
+        CountPrinter countPrinter = countsOnly ? new CountPrinter(json, out) : null;
+        Session session = new Session(printer, err, noSummary, countPrinter);
         session.blindSpots(() -> blindSpots(printer));
         Runtime.getRuntime().addShutdownHook(new Thread(session::finish, "sockwatch-shutdown"));
         RunningTrace trace;
@@ -233,6 +253,9 @@ public final class SockwatchCommand implements Callable<Integer> {
             choice = armed.choice();
             trace = armed.trace();
             armedBackend = choice.backend().name();
+            if (countPrinter != null) {
+                countPrinter.backend(armedBackend);
+            }
             armedTrace = trace;
         } catch (Arming.ArmFailure e) {
             if (launched != null) {
@@ -448,6 +471,8 @@ public final class SockwatchCommand implements Callable<Integer> {
                 : duration != null ? "Ends after " + duration + " s, or Ctrl-C." : "Ctrl-C to end.";
         return "Watching setsockopt calls of " + who + " with " + choice.backend().name() + " (" + choice.why()
                 + ")" + (changesOnly ? ", changes only (identical repeats are counted, shown in the summary)" : "")
+                + (countsOnly ? ", counting only (every call counted in the kernel, the counts printed at the end)"
+                        : "")
                 + (compat32Decision.watched() && choice.backend().name().equals("bpftrace")
                         ? ", 32-bit programs too (" + compat32Decision.why() + ")" : "")
                 + ". " + until;
@@ -461,11 +486,14 @@ public final class SockwatchCommand implements Callable<Integer> {
         private RunningTrace trace;
         private boolean finished;
         private java.util.function.Supplier<List<String>> blindSpots = List::of;
+        private final CountPrinter counts;
 
-        Session(EventPrinter printer, PrintStream err, boolean noSummary) {
+        /** @param counts with --count: prints the counts in place of the summary; null otherwise */
+        Session(EventPrinter printer, PrintStream err, boolean noSummary, CountPrinter counts) {
             this.printer = printer;
             this.err = err;
             this.noSummary = noSummary;
+            this.counts = counts;
         }
 
         synchronized void blindSpots(java.util.function.Supplier<List<String>> spots) {
@@ -481,6 +509,15 @@ public final class SockwatchCommand implements Callable<Integer> {
                 return;
             }
             finishQuietly();
+            if (counts != null) {
+                // the counts are the output (stdout or --output); what the watch could not see stays on stderr
+                counts.print(printer.counts());
+                if (!noSummary) {
+                    err.print(CountPrinter.notes(blindSpots.get(), printer.summary().malformedLines()));
+                    err.flush();
+                }
+                return;
+            }
             if (!noSummary) {
                 printer.summary().blindSpots(blindSpots.get());
                 err.print(printer.summary().render());

@@ -45,6 +45,17 @@ public interface EventSink {
     default void repeatsCounted(long total) {
     }
 
+    /** Counts-only mode, at the end: one count of identical calls (see {@link CallCount}). */
+    default void counted(CallCount count) {
+    }
+
+    /**
+     * Counts-only mode, once after the counts: every call the backend counted, {@code total}, which is more than
+     * the sum of the {@link #counted} ones when its table of {@code tableKeys} keys had no room for some.
+     */
+    default void callsCounted(long total, int tableKeys) {
+    }
+
     /** A watched process forked this task (a process or a thread): watched too, and waited for. */
     default void processForked(int pid) {
     }

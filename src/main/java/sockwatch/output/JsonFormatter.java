@@ -168,4 +168,46 @@ public final class JsonFormatter implements EventFormatter {
         Json.members(out, o);
         return out.append('}').toString();
     }
+
+    /** Counts-only mode, at the end: one object per (process, option, value, result) with its count. */
+    public String formatCount(CountTable.Row row) {
+        var c = row.count();
+        var e = row.view().event();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("count", c.count());
+        o.put("pid", c.pid());
+        o.put("comm", row.view().comm());
+        o.put("level", row.view().levelName());
+        o.put("level_num", c.level());
+        o.put("option", row.view().optionName());
+        o.put("optname", c.optname());
+        o.put("value", row.view().value().json());
+        o.put("raw", e.rawHex());
+        o.put("optlen", c.optlen());
+        o.put("keyed_by_prefix", c.keyedByPrefix());
+        o.put("ret", c.ret());
+        o.put("errno", row.view().errnoName());
+        o.put("ok", c.ret() >= 0);
+        o.put("backend", c.backend());
+        o.put("via", c.path().via());
+        o.put("abi", c.path().abi());
+        StringBuilder out = new StringBuilder(300);
+        Json.object(out, o);
+        return out.toString();
+    }
+
+    /**
+     * Counts-only mode, last: every call the backend counted ({@code null} if it did not say), and how many of
+     * them it had no room to key by process, option and value (its table of table_keys keys was full).
+     */
+    public String formatCountTotal(CountTable t, String backend) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("counted", t.complete() ? t.total() : null);
+        o.put("without_value", t.withoutValue());
+        o.put("table_keys", t.complete() ? t.tableKeys() : null);
+        o.put("backend", backend);
+        StringBuilder out = new StringBuilder(120);
+        Json.object(out, o);
+        return out.toString();
+    }
 }

@@ -76,6 +76,11 @@ public final class Summary {
         malformed++;
     }
 
+    /** Backend lines that did not parse, skipped. */
+    public synchronized long malformedLines() {
+        return malformed;
+    }
+
     public synchronized long events() {
         return events;
     }

@@ -80,6 +80,10 @@ public final class BackendChooser {
             throw new BackendUnavailableException("it cannot count repeats in the kernel, which --changes-only needs",
                     "use --backend bpftrace");
         }
+        if (request.countsOnly() && !b.countsRepeats()) {
+            throw new BackendUnavailableException("it cannot count calls in the kernel, which --count needs",
+                    "use --backend bpftrace");
+        }
         b.checkAvailable();
     }
 

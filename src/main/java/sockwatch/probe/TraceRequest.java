@@ -12,6 +12,8 @@ import java.util.List;
  * @param tcpOnly         only calls on TCP sockets (a hint: sockwatch filters again in Java)
  * @param changesOnly     deliver a call only when it differs from the previous one on the same socket and option
  *                        (value or result); count identical repeats in the kernel and report them at the end
+ * @param countsOnly      count every call in the kernel by (process, option, value, result) and deliver only the
+ *                        counts, at the end (--count); no call is delivered on its own
  * @param compat32        also watch 32-bit programs' calls (bpftrace: a probe on every syscall, see
  *                        sockwatch.sys.Compat32 for when it is worth it)
  * @param ioUring         also watch setsockopt through io_uring where the kernel has it (bpftrace; default on)
@@ -19,13 +21,13 @@ import java.util.List;
  *                        again in Java, so a backend may ignore it
  */
 public record TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly,
-        boolean compat32, boolean ioUring, KernelFilter filter) {
+        boolean countsOnly, boolean compat32, boolean ioUring, KernelFilter filter) {
     public TraceRequest {
         pids = List.copyOf(pids);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren, boolean tcpOnly, boolean changesOnly) {
-        this(pids, followChildren, tcpOnly, changesOnly, false, true, KernelFilter.ANY);
+        this(pids, followChildren, tcpOnly, changesOnly, false, false, true, KernelFilter.ANY);
     }
 
     public TraceRequest(List<Integer> pids, boolean followChildren) {
@@ -33,11 +35,15 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest tcpOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, only, changesOnly, compat32, ioUring, filter);
+        return new TraceRequest(pids, followChildren, only, changesOnly, countsOnly, compat32, ioUring, filter);
     }
 
     public TraceRequest changesOnly(boolean only) {
-        return new TraceRequest(pids, followChildren, tcpOnly, only, compat32, ioUring, filter);
+        return new TraceRequest(pids, followChildren, tcpOnly, only, countsOnly, compat32, ioUring, filter);
+    }
+
+    public TraceRequest countsOnly(boolean only) {
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, only, compat32, ioUring, filter);
     }
 
     public static TraceRequest everything() {
@@ -54,14 +60,14 @@ public record TraceRequest(List<Integer> pids, boolean followChildren, boolean t
     }
 
     public TraceRequest compat32(boolean on) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, on, ioUring, filter);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, countsOnly, on, ioUring, filter);
     }
 
     public TraceRequest filter(KernelFilter f) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, ioUring, f);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, countsOnly, compat32, ioUring, f);
     }
 
     public TraceRequest ioUring(boolean on) {
-        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, compat32, on, filter);
+        return new TraceRequest(pids, followChildren, tcpOnly, changesOnly, countsOnly, compat32, on, filter);
     }
 }

@@ -131,7 +131,7 @@ class CompatMatrixTest {
         if (TIMES.isEmpty()) {
             return;
         }
-        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g", "h");
+        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g", "h", "i");
         StringBuilder b = new StringBuilder(String.format("CompatMatrixTest:%n  %-10s %-15s %-18s", "SUITE", "EXPECT",
                 "DOCTOR: bpftrace"));
         steps.forEach(k -> b.append(String.format(" %-6s", k)));
@@ -178,7 +178,8 @@ class CompatMatrixTest {
                     step("e", "e. --changes-only: 50 identical calls", this::changesOnly),
                     step("f", "f. snapshot -p PID", this::snapshot),
                     step("g", "g. a static 32-bit program: socketcall and syscall 366", this::thirtyTwoBit),
-                    step("h", "h. setsockopt through io_uring (4 requests, one fails)", this::ioUring));
+                    step("h", "h. setsockopt through io_uring (4 requests, one fails)", this::ioUring),
+                    step("i", "i. --count: 50 identical calls and 2 failing ones", this::count));
         }
 
         private DynamicNode step(String key, String name, Executable body) {
@@ -388,6 +389,32 @@ class CompatMatrixTest {
                     assertThreeOptions(jsonEvents(r), pid, r);
                 }
             }
+        }
+
+        /** i. --count: 50 TCP_NODELAY 1 calls and 2 failing ones (option 9999), counted exactly, nothing printed per call. */
+        private void count() throws Exception {
+            String program = "import socket\ns = socket.socket()\nfor i in range(50):\n"
+                    + "    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
+                    + "for i in range(2):\n    try:\n        s.setsockopt(socket.SOL_SOCKET, 9999, 1)\n"
+                    + "    except OSError:\n        pass\n";
+            Result r = sockwatch(180, "--backend", "bpftrace", "--json", "--count", "--", "python3", "-c", program);
+            if (!verdict().available()) {
+                assertRefused(r);
+                return;
+            }
+            assertEquals(0, r.exit(), doctorSaid() + ", so --count must count\n" + r.describe());
+            List<JsonObject> lines = jsonLines(r);
+            assertTrue(lines.stream().noneMatch(o -> o.has("ts")), "no call printed\n" + r.describe());
+            List<JsonObject> counts = lines.stream().filter(o -> o.has("count")).toList();
+            assertEquals(2, counts.size(), r.describe());
+            assertOption(counts.get(0), "SOL_TCP", 6, "TCP_NODELAY", 1, r);
+            assertEquals(1, counts.get(0).get("value").getAsInt(), r.describe());
+            assertEquals(50, counts.get(0).get("count").getAsLong(), "exactly 50\n" + r.describe());
+            assertEquals("ENOPROTOOPT", counts.get(1).get("errno").getAsString(), r.describe());
+            assertEquals(2, counts.get(1).get("count").getAsLong(), r.describe());
+            JsonObject total = lines.get(lines.size() - 1);
+            assertEquals(52, total.get("counted").getAsLong(), r.describe());
+            assertEquals(0, total.get("without_value").getAsLong(), r.describe());
         }
 
         /** e. 50 identical TCP_NODELAY 1 calls on one socket: one event shown and exactly 49 repeats counted. */

@@ -105,6 +105,26 @@ class IoUringEndToEndTest {
         }
     }
 
+    /** --count counts requests as it counts syscalls: the four, each once, via io_uring, with the kernel's result. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fd", "registered"})
+    void countModeCountsEveryRequest(String kind) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("--json", "--count", "--", program.toString()));
+        if (kind.equals("registered")) {
+            argv.add("fixed");
+        }
+        SockwatchRun.Result r = SockwatchRun.run(120, argv.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.stderr());
+        List<JsonObject> counts = r.stdout().lines().filter(l -> l.startsWith("{\"count\""))
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(List.of("SOL_SOCKET SO_KEEPALIVE 1 0 x1", "SOL_TCP TCP_NODELAY 1 0 x1",
+                "SOL_TCP TCP_KEEPIDLE 30 0 x1", "SOL_TCP null 0x01000000 -92 x1"), counts.stream()
+                .map(o -> str(o, "level") + " " + str(o, "option") + " " + str(o, "value") + " " + str(o, "ret")
+                        + " x" + o.get("count").getAsLong()).toList(), r.stdout());
+        assertTrue(counts.stream().allMatch(o -> str(o, "via").equals("io_uring")), r.stdout());
+        assertEquals(List.of(0, 0, 0, -92), completions(r.stdout()), "the program's own results");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"fd", "registered"})
     void launchModeSeesEveryRequestWithItsValueAndResult(String kind) throws Exception {

@@ -38,6 +38,9 @@ public final class Fixtures {
         public long lost;
         public final List<RepeatCount> repeats = new ArrayList<>();
         public final List<Long> repeatsCounted = new ArrayList<>();
+        public final List<sockwatch.event.CallCount> counts = new ArrayList<>();
+        public final List<Long> callsCounted = new ArrayList<>();
+        public int tableKeys;
 
         @Override
         public void event(SetsockoptEvent event) {
@@ -62,6 +65,17 @@ public final class Fixtures {
         @Override
         public void repeatsCounted(long total) {
             repeatsCounted.add(total);
+        }
+
+        @Override
+        public void counted(sockwatch.event.CallCount c) {
+            counts.add(c);
+        }
+
+        @Override
+        public void callsCounted(long total, int keys) {
+            callsCounted.add(total);
+            tableKeys = keys;
         }
     }
 }

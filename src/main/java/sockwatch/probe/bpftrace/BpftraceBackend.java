@@ -34,7 +34,10 @@ public final class BpftraceBackend implements TraceBackend {
     static final String SCRIPT_RESOURCE = "/sockwatch/probe/bpftrace/setsockopt.bt";
     /** bpftrace prints this at every start when it cannot raise RLIMIT_MEMLOCK; harmless on current kernels. */
     private static final String MEMLOCK_NOISE = "couldn't set RLIMIT_MEMLOCK";
-    /** Changes-only mode: how many (socket, option) pairs and repeat counters the probe's maps hold. */
+    /**
+     * Changes-only mode: how many (socket, option) pairs and repeat counters the probe's maps hold; counts-only
+     * mode: how many (process, option, value, result) keys.
+     */
     static final int CHANGES_KEYS_MAX = 16384;
     /** How long a stopped bpftrace may take to print its END output and exit (SOCKWATCH_BPFTRACE_STOP_SECONDS). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(Long.parseLong(
@@ -99,7 +102,7 @@ public final class BpftraceBackend implements TraceBackend {
         checkAvailable();
         long t0 = System.nanoTime();
         Parts parts = defaultParts(true);
-        Running t = launch(INERT_PID, false, false, false, parts.on(), sockwatch.probe.KernelFilter.ANY,
+        Running t = launch(INERT_PID, false, false, MODE_EVERY_CALL, parts.on(), sockwatch.probe.KernelFilter.ANY,
                 EventSink.DISCARD, 0);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
@@ -135,7 +138,7 @@ public final class BpftraceBackend implements TraceBackend {
         long t0 = System.nanoTime();
         Set<ProbeDialect.Feature> with32 = EnumSet.of(ProbeDialect.Feature.COMPAT32);
         with32.addAll(parts.on());
-        try (Running t = launch(INERT_PID, false, false, false, with32, sockwatch.probe.KernelFilter.ANY,
+        try (Running t = launch(INERT_PID, false, false, MODE_EVERY_CALL, with32, sockwatch.probe.KernelFilter.ANY,
                 EventSink.DISCARD, 0)) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
@@ -228,7 +231,8 @@ public final class BpftraceBackend implements TraceBackend {
         if (request.compat32()) {
             on.add(ProbeDialect.Feature.COMPAT32);
         }
-        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), request.changesOnly(), on,
+        int mode = request.countsOnly() ? MODE_COUNTS : request.changesOnly() ? MODE_CHANGES : MODE_EVERY_CALL;
+        Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), mode, on,
                 request.filter(), sink, announce ? ProcessHandle.current().pid() : 0);
         if (parts.unseen() != null) {
             r.blindSpots.add("setsockopt through io_uring (" + parts.unseen() + ")");
@@ -289,7 +293,12 @@ public final class BpftraceBackend implements TraceBackend {
         }
     }
 
-    private Running launch(long rootPid, boolean follow, boolean tcpOnly, boolean changesOnly,
+    /** The probe's $4: what it prints (see setsockopt.bt). */
+    static final int MODE_EVERY_CALL = 0;
+    static final int MODE_CHANGES = 1;
+    static final int MODE_COUNTS = 2;
+
+    private Running launch(long rootPid, boolean follow, boolean tcpOnly, int mode,
                            Set<ProbeDialect.Feature> parts, sockwatch.probe.KernelFilter filter, EventSink sink,
                            long announcer)
             throws BackendUnavailableException {
@@ -300,16 +309,18 @@ public final class BpftraceBackend implements TraceBackend {
         argv.add(binary().toString());
         argv.addAll(dialect.flags());
         argv.addAll(List.of("-e", dialect.source(script()), Long.toString(rootPid), follow ? "1" : "0",
-                tcpOnly ? "1" : "0", changesOnly ? "1" : "0", Long.toString(announcer)));
+                tcpOnly ? "1" : "0", Integer.toString(mode), Long.toString(announcer)));
         argv.addAll(filter.parameters());   // $6-$9: numbers only
         // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
-        // all shown. A process tree: room for this many watched tasks (one past it is reported, never silent).
-        Map<String, String> env = dialect.environment(changesOnly || follow || announcer != 0 ? CHANGES_KEYS_MAX
-                : null);
+        // all shown. Counts only: room for this many keys (calls beyond them are counted in the total only, and
+        // said). A process tree: room for this many watched tasks (one past it is reported, never silent).
+        Map<String, String> env = dialect.environment(mode != MODE_EVERY_CALL || follow || announcer != 0
+                ? CHANGES_KEYS_MAX : null);
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
         long wallMinusMono = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        BpftraceLineParser parser = new BpftraceLineParser(wallMinusMono).root((int) rootPid);
+        BpftraceLineParser parser = new BpftraceLineParser(wallMinusMono).root((int) rootPid)
+                .countKeys(CHANGES_KEYS_MAX);
         CountDownLatch armed = new CountDownLatch(1);
         CountDownLatch rootExited = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
@@ -454,8 +465,8 @@ public final class BpftraceBackend implements TraceBackend {
             process.stop(Duration.ofSeconds(2));
             if (!done && ended.getCount() != 0) {
                 sink.progress("bpftrace did not finish within " + STOP_LIMIT.toSeconds() + " s of being stopped"
-                        + " and was killed: what it had not printed yet (in --changes-only, the repeat counts)"
-                        + " is lost");
+                        + " and was killed: what it had not printed yet (with --changes-only the repeat counts, with"
+                        + " --count every count) is lost");
             }
         }
     }

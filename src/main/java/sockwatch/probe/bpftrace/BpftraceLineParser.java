@@ -2,6 +2,7 @@ package sockwatch.probe.bpftrace;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import sockwatch.event.CallCount;
 import sockwatch.event.CallPath;
 import sockwatch.event.EventSink;
 import sockwatch.event.RepeatCount;
@@ -13,7 +14,9 @@ import sockwatch.event.SocketContext;
  * Reads the lines setsockopt.bt prints (see its header) and bpftrace's own "Lost N events" notices.
  * In changes-only mode also the repeat counts it prints at the end ({@code @repeats[pid, fd, level, optname,
  * ret]: count}, {@code @repeats_total: count}, then {@code SW1 END}); map lines after that marker are bpftrace's
- * own dump of cleared maps at exit, and are ignored.
+ * own dump of cleared maps at exit, and are ignored. In counts-only mode, the same way, the process names
+ * ({@code @comm[pid]: (word 0, word 1)}), the counts ({@code @counts[pid, level, optname, optlen, ret, word 0,
+ * word 1, path and page offset]: count}) and their total ({@code @counted: count}).
  * Anything else is either bpftrace chatter (blank lines at exit) or, if it starts like ours, counted as malformed.
  */
 public final class BpftraceLineParser {
@@ -24,6 +27,10 @@ public final class BpftraceLineParser {
     private static final Pattern REPEATS = Pattern.compile(
             "@repeats\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+)\\]: (\\d+)");
     private static final Pattern REPEATS_TOTAL = Pattern.compile("@repeats_total: (\\d+)");
+    private static final Pattern COMM = Pattern.compile("@comm\\[(\\d+)\\]: \\((-?\\d+), (-?\\d+)\\)");
+    private static final Pattern COUNTS = Pattern.compile("@counts\\[(-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+), (-?\\d+),"
+            + " (-?\\d+), (-?\\d+), (\\d+)\\]: (\\d+)");
+    private static final Pattern COUNTED = Pattern.compile("@counted: (\\d+)");
     private static final String READY = "SW1 READY";
     private static final String EXIT = "SW1 EXIT ";
     private static final String FORK = "SW1 FORK ";
@@ -34,6 +41,9 @@ public final class BpftraceLineParser {
     public enum Control { NONE, READY, ROOT_EXITED, END }
 
     private int rootPid;
+    /** Counts-only mode: each process's name, as the probe prints them before the counts. */
+    private final java.util.Map<Integer, byte[]> comms = new java.util.HashMap<>();
+    private int countKeys;
 
     private final long wallMinusMonotonicNanos;
     private boolean ended;
@@ -46,6 +56,12 @@ public final class BpftraceLineParser {
     /** The root PID ($1): its exit is {@link Control#ROOT_EXITED}; without one, every exit is. */
     public BpftraceLineParser root(int pid) {
         this.rootPid = pid;
+        return this;
+    }
+
+    /** How many keys the probe's count table holds (BPFTRACE_MAP_KEYS_MAX), for the sink's note on a full one. */
+    public BpftraceLineParser countKeys(int keys) {
+        this.countKeys = keys;
         return this;
     }
 
@@ -105,10 +121,83 @@ public final class BpftraceLineParser {
                 sink.repeatsCounted(Long.parseLong(total.group(1)));
                 return;
             }
+            Matcher comm = COMM.matcher(line);
+            if (comm.matches()) {
+                comms.put(Integer.parseInt(comm.group(1)), comm(word(comm.group(2)), word(comm.group(3))));
+                return;
+            }
+            Matcher counts = COUNTS.matcher(line);
+            if (counts.matches()) {
+                CallCount c = toCount(counts);
+                if (c != null) {
+                    sink.counted(c);
+                    return;
+                }
+            }
+            Matcher counted = COUNTED.matcher(line);
+            if (counted.matches()) {
+                sink.callsCounted(Long.parseLong(counted.group(1)), countKeys);
+                return;
+            }
         } catch (NumberFormatException e) {
             // fall through: counted as malformed
         }
         sink.malformed(line);
+    }
+
+    /** A 64-bit word as bpftrace prints it: unsigned, or signed where its type was. */
+    private static long word(String s) {
+        return s.startsWith("-") ? Long.parseLong(s) : Long.parseUnsignedLong(s);
+    }
+
+    /**
+     * One count: its value is the first min(optlen, 16) bytes, read as an SW2 line's (two words), and only the
+     * bytes {@link ValueReads} finds really read are kept. Null when the numbers do not fit that shape.
+     */
+    private CallCount toCount(Matcher m) {
+        int pid = Integer.parseInt(m.group(1));
+        int level = Integer.parseInt(m.group(2));
+        int optname = Integer.parseInt(m.group(3));
+        int optlen = Integer.parseInt(m.group(4));
+        long ret = Long.parseLong(m.group(5));
+        long pv = Long.parseLong(m.group(8));
+        CallPath path = CallPath.ofCode(pv & 0xff);
+        long off = (pv >> 8) - 1;
+        if (path == null || off < 0 || off >= ValueReads.PAGE) {
+            return null;
+        }
+        int n = Math.max(0, Math.min(optlen, CallCount.KEYED_BYTES));
+        byte[] value = valueBytes(new long[] {word(m.group(6)), word(m.group(7))}, n);
+        int read = ValueReads.verified(value, n, (int) off, ret == 0 && optlen > 0);
+        byte[] comm = comms.getOrDefault(pid, new byte[0]);
+        return new CallCount(pid, comm, level, optname, optlen, java.util.Arrays.copyOf(value, read), ret, path,
+                Long.parseLong(m.group(9)), BACKEND);
+    }
+
+    /**
+     * The first n value bytes from the probe's little-endian words: word i holds bytes 8i..8i+7; a last partial
+     * word holds the 8 bytes that end at n (only those past the words before it are taken, so a read that failed
+     * there cannot wipe bytes already read: ValueReads judges its own bytes); under 8 bytes, the low n bytes of
+     * word 0.
+     */
+    static byte[] valueBytes(long[] words, int n) {
+        byte[] value = new byte[n];
+        for (int i = 0; i < words.length; i++) {
+            long w = words[i];
+            int at = 8 * i;
+            if (at + 8 <= n) {
+                putLong(value, at, w, 8);
+            } else if (at < n) {
+                if (n >= 8) {
+                    for (int j = at; j < n; j++) {
+                        value[j] = (byte) (w >>> (8 * (j - (n - 8))));
+                    }
+                } else {
+                    putLong(value, 0, w, n);
+                }
+            }
+        }
+        return value;
     }
 
     /** SW1 EXIT / FORK / UNFOLLOWED {@code <pid>}: the watched tree's changes. */
@@ -160,24 +249,11 @@ public final class BpftraceLineParser {
         if (n < 0 || n > 64 || k < 0 || k > 8 || (n + 7) / 8 > k) {
             return null;
         }
-        byte[] value = new byte[n];
+        long[] words = new long[k];
         for (int i = 0; i < k; i++) {
-            long w = s.spaceUnsigned();
-            int at = 8 * i;
-            if (at + 8 <= n) {
-                putLong(value, at, w, 8);
-            } else if (at < n) {
-                if (n >= 8) {
-                    // the last word holds bytes n-8..n-1: take only those past the words before it, so a read
-                    // that failed there cannot wipe bytes already read (ValueReads judges its own bytes)
-                    for (int j = at; j < n; j++) {
-                        value[j] = (byte) (w >>> (8 * (j - (n - 8))));
-                    }
-                } else {
-                    putLong(value, 0, w, n);
-                }
-            }
+            words[i] = s.spaceUnsigned();
         }
+        byte[] value = valueBytes(words, n);
         long[] f = new long[16];
         for (int i = 0; i < 16; i++) {
             f[i] = i >= 8 ? s.spaceUnsigned() : s.spaceLong();   // IPv6 words may use all 64 bits
