@@ -257,6 +257,14 @@ public final class EventPrinter implements EventSink {
         return summary;
     }
 
+    /** At the end, after every event and repeat: the summary's records in this output's format (JSON), if any. */
+    public void printSummaryRecords() {
+        for (String line : formatter.summaryRecords(summary)) {
+            emit(line);
+        }
+        flush();
+    }
+
     /** The processes the watch waits for: the backend's fork and exit reports keep it up to date. */
     public void watching(WatchedProcesses tree) {
         this.tree = tree;

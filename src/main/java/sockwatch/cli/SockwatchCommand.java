@@ -111,7 +111,8 @@ public final class SockwatchCommand implements Callable<Integer> {
             description = "with the stap backend: load this module from `sockwatch stap-compile` instead of compiling")
     Path stapModule;
 
-    @Option(names = "--json", description = "one JSON object per event (JSON lines), see the README for the fields")
+    @Option(names = "--json", description = "one JSON object per event (JSON lines), then the summary as records;"
+            + " see the README for the fields")
     boolean json;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
@@ -520,6 +521,7 @@ public final class SockwatchCommand implements Callable<Integer> {
             }
             if (!noSummary) {
                 printer.summary().blindSpots(blindSpots.get());
+                printer.printSummaryRecords();   // --json: into the JSON stream, after the events
                 err.print(printer.summary().render());
                 err.flush();
             }

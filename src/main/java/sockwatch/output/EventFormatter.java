@@ -19,4 +19,10 @@ public interface EventFormatter {
     default String formatRepeats(RepeatView view) {
         return null;
     }
+
+    /** At the end: the summary as records of this format, after the events; none for text (its summary goes to
+     * stderr, for a person). */
+    default java.util.List<String> summaryRecords(Summary summary) {
+        return java.util.List.of();
+    }
 }

@@ -1,6 +1,7 @@
 package sockwatch.output;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import sockwatch.decode.SocketNames;
 import sockwatch.event.SocketContext;
@@ -142,6 +143,12 @@ public final class JsonFormatter implements EventFormatter {
         } else {
             Json.string(out, s);
         }
+    }
+
+    /** The summary as JSON lines after the events (README: "JSON summary records"). */
+    @Override
+    public List<String> summaryRecords(Summary summary) {
+        return summary.jsonRecords();
     }
 
     /** Changes-only mode, at the end: one object per (process, fd, option, result) whose repeats were not shown. */

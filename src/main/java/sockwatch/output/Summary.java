@@ -40,7 +40,8 @@ public final class Summary {
         if (p.comm == null) {
             p.comm = v.comm();
         }
-        p.option(v.repeats().level(), v.repeats().optname(), v.optionLabel(), v.levelLabel()).add(v);
+        p.option(v.repeats().level(), v.repeats().optname(), v.optionLabel(), v.levelLabel(), v.levelName(),
+                v.optionName()).add(v);
     }
 
     /**
@@ -133,6 +134,69 @@ public final class Summary {
         return out.toString();
     }
 
+    /**
+     * The summary as JSON lines, for --json: one record per process and option ({@code "summary": "option"}: calls,
+     * repeats, failures by errno, and each socket's final value grouped as in the text, a lone fd with its
+     * socket), then one for the watch ({@code "summary": "watch"}: events, processes, losses, blind spots).
+     */
+    public synchronized List<String> jsonRecords() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (ProcessStats p : processes.values()) {
+            for (OptionStats s : p.options.values()) {
+                Map<String, Object> head = new LinkedHashMap<>();
+                head.put("summary", "option");
+                head.put("pid", p.pid);
+                head.put("comm", p.comm);
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("level", s.levelName);
+                o.put("level_num", s.level);
+                o.put("option", s.optionName);
+                o.put("optname", s.optname);
+                o.put("calls", s.count);
+                o.put("repeats", s.repeats);
+                o.put("failures", s.failures);
+                List<Object> finals = new java.util.ArrayList<>();
+                for (Map.Entry<String, TreeSet<Integer>> g : s.groups().entrySet()) {
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("value", s.finalJsonByFd.get(g.getValue().first()));
+                    f.put("fds", List.copyOf(g.getValue()));
+                    if (g.getValue().size() == 1) {
+                        sockwatch.event.SocketContext c = s.socketByFd.get(g.getValue().first());
+                        f.put("family", sockwatch.decode.SocketNames.family(c));
+                        f.put("proto", sockwatch.decode.SocketNames.protocol(c));
+                        f.put("local", c.local());
+                        f.put("remote", c.remote());
+                    }
+                    finals.add(f);
+                }
+                o.put("finals", finals);
+                TreeSet<Integer> none = new TreeSet<>(s.fds);
+                none.removeAll(s.finalByFd.keySet());
+                o.put("fds_never_set", List.copyOf(none));
+                StringBuilder out = new StringBuilder(300).append('{');
+                Json.members(out, head);
+                out.append(IdentityText.jsonFields(p.identity != null ? p.identity
+                        : sockwatch.sys.ProcessIdentity.unknown(p.pid))).append(", ");
+                Json.members(out, o);
+                lines.add(out.append('}').toString());
+            }
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("summary", "watch");
+        w.put("events", events);
+        w.put("processes", processes.size());
+        w.put("repeats", changesOnly ? (Object) repeatsShown : null);
+        w.put("repeats_unattributed", changesOnly && repeatsComplete ? (Object) (repeatsCounted - repeatsReported)
+                : null);
+        w.put("lost", lost);
+        w.put("malformed", malformed);
+        w.put("blind_spots", blindSpots);
+        StringBuilder out = new StringBuilder(200);
+        Json.object(out, w);
+        lines.add(out.toString());
+        return lines;
+    }
+
     private static final class ProcessStats {
         final int pid;
         String comm;
@@ -150,13 +214,15 @@ public final class Summary {
             if (v.process() != null) {
                 identity = v.process();
             }
-            option(v.event().level(), v.event().optname(), v.optionLabel(), v.levelLabel()).add(v);
+            option(v.event().level(), v.event().optname(), v.optionLabel(), v.levelLabel(), v.levelName(),
+                    v.optionName()).add(v);
         }
 
-        OptionStats option(int level, int optname, String optionLabel, String levelLabel) {
+        OptionStats option(int level, int optname, String optionLabel, String levelLabel, String levelName,
+                           String optionName) {
             OptionStats s = options.get(((long) level << 32) | (optname & 0xffffffffL));
             if (s == null) {
-                s = new OptionStats(optionLabel + " (" + levelLabel + ")");
+                s = new OptionStats(optionLabel + " (" + levelLabel + ")", level, optname, levelName, optionName);
                 options.put(((long) level << 32) | (optname & 0xffffffffL), s);
             }
             return s;
@@ -216,17 +282,27 @@ public final class Summary {
 
     private static final class OptionStats {
         final String label;
+        final int level;
+        final int optname;
+        final String levelName;
+        final String optionName;
         long count;
         long repeats;
         /** Each fd's last successful value, and the socket as that call saw it. */
         final Map<Integer, String> finalByFd = new TreeMap<>();
+        /** The same values as JSON shows them in an event's "value" (for the JSON summary records). */
+        final Map<Integer, Object> finalJsonByFd = new java.util.HashMap<>();
         final Map<Integer, sockwatch.event.SocketContext> socketByFd = new java.util.HashMap<>();
         final Map<String, Long> failures = new TreeMap<>();
         final TreeSet<Integer> fds = new TreeSet<>();
         private int lastFd = -1;
 
-        OptionStats(String label) {
+        OptionStats(String label, int level, int optname, String levelName, String optionName) {
             this.label = label;
+            this.level = level;
+            this.optname = optname;
+            this.levelName = levelName;
+            this.optionName = optionName;
         }
 
         void add(EventView v) {
@@ -239,6 +315,7 @@ public final class Summary {
                 Boolean enabled = v.value().enabled();
                 int fd = v.event().fd();
                 finalByFd.put(fd, enabled != null ? (enabled ? "on" : "off") : v.value().text());
+                finalJsonByFd.put(fd, v.value().json());
                 socketByFd.put(fd, v.event().socket());   // rendered only at the end
             } else {
                 failures.merge(v.errnoName(), 1L, Long::sum);

@@ -24,6 +24,50 @@ class OutputFileTest {
     @TempDir
     Path dir;
 
+    /**
+     * --json ends with the summary as records: per process and option, each socket's final value grouped as in
+     * the text (never one "final" for sockets that ended differently), then one record for the watch.
+     */
+    @Test
+    void theJsonSummaryTellsEachSocketsFinalValue() throws Exception {
+        Capabilities.requireBpftrace();
+        Capabilities.requireTool("python3");
+        Path file = dir.resolve("summary.jsonl");
+        String program = "import socket\n"
+                + "a, b, c = socket.socket(), socket.socket(), socket.socket()\n"
+                + "for s in (a, b, c): s.setsockopt(6, 1, 1)\n"
+                + "c.setsockopt(6, 1, 0)\n"
+                + "print(a.fileno(), b.fileno(), c.fileno())\n";
+        SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--output", file.toString(), "--", "python3", "-c",
+                program);
+        assertEquals(0, r.exit(), r.stderr());
+        String[] fds = r.stdout().strip().split(" ");
+        List<com.google.gson.JsonObject> objs = Files.readAllLines(file).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(4, objs.stream().filter(o -> o.has("ts")).count(), objs.toString());
+        List<com.google.gson.JsonObject> options = objs.stream().filter(o -> o.has("summary")
+                && o.get("summary").getAsString().equals("option")).toList();
+        assertEquals(1, options.size(), objs.toString());
+        com.google.gson.JsonObject o = options.get(0);
+        assertEquals("TCP_NODELAY", o.get("option").getAsString());
+        assertEquals("SOL_TCP", o.get("level").getAsString());
+        assertEquals(4, o.get("calls").getAsInt());
+        assertEquals("python3", o.get("comm").getAsString());
+        assertTrue(o.has("cmdline") && o.has("netns"), o.toString());
+        var finals = o.getAsJsonArray("finals");
+        assertEquals(2, finals.size(), o.toString());
+        assertEquals(1, finals.get(0).getAsJsonObject().get("value").getAsInt());
+        assertEquals("[" + fds[0] + "," + fds[1] + "]", finals.get(0).getAsJsonObject().get("fds").toString());
+        assertEquals(0, finals.get(1).getAsJsonObject().get("value").getAsInt());
+        assertEquals("[" + fds[2] + "]", finals.get(1).getAsJsonObject().get("fds").toString());
+        assertEquals("inet", finals.get(1).getAsJsonObject().get("family").getAsString(), "a lone fd with its socket");
+        com.google.gson.JsonObject watch = objs.get(objs.size() - 1);
+        assertEquals("watch", watch.get("summary").getAsString());
+        assertEquals(4, watch.get("events").getAsInt());
+        assertEquals(0, watch.get("lost").getAsInt());
+        assertTrue(watch.get("blind_spots").isJsonArray(), watch.toString());
+    }
+
     @Test
     void eventsGoToTheFileAndTheCommandKeepsItsStdout() throws Exception {
         Capabilities.requireBpftrace();
@@ -35,10 +79,18 @@ class OutputFileTest {
             assertEquals("own stdout\n", r.stdout(), "only the command's output on stdout");
             assertTrue(r.stderr().contains("Summary: 1 event, 1 process"), r.stderr());
             List<String> lines = Files.readAllLines(file);
-            assertEquals(run, lines.size(), "appended, one event per run: " + lines);
-            for (String l : lines) {
-                assertEquals("TCP_NODELAY", JsonParser.parseString(l).getAsJsonObject().get("option").getAsString());
+            List<com.google.gson.JsonObject> objs = lines.stream()
+                    .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+            // per run: its event, then its summary (one record for the option, one for the watch)
+            assertEquals(3 * run, lines.size(), "appended, one event and its summary per run: " + lines);
+            assertEquals(run, objs.stream().filter(o -> o.has("ts")).count(), lines.toString());
+            for (com.google.gson.JsonObject o : objs) {
+                if (!o.has("summary") || o.get("summary").getAsString().equals("option")) {
+                    assertEquals("TCP_NODELAY", o.get("option").getAsString());
+                }
             }
+            assertEquals(run, objs.stream().filter(o -> o.has("summary") && o.get("summary").getAsString()
+                    .equals("watch")).count(), lines.toString());
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
@@ -117,7 +169,7 @@ class OutputFileTest {
     }
 
     private static List<Long> keepIdles(Path file) throws Exception {
-        return Files.readAllLines(file).stream().map(l -> JsonParser.parseString(l).getAsJsonObject())
+        return Files.readAllLines(file).stream().map(l -> JsonParser.parseString(l).getAsJsonObject()).filter(o -> !o.has("summary"))
                 .peek(o -> assertEquals("TCP_KEEPIDLE", o.get("option").getAsString()))
                 .map(o -> o.get("value").getAsLong()).toList();
     }

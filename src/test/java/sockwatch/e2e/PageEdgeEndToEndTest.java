@@ -35,7 +35,7 @@ class PageEdgeEndToEndTest {
         SockwatchRun.Result r = SockwatchRun.run(120, "--json", "--", program.toString());
         assertEquals(0, r.exit(), r.stderr());
         List<JsonObject> e = r.stdout().lines().filter(l -> l.startsWith("{"))
-                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).filter(o -> !o.has("summary")).toList();
         assertEquals(List.of("SO_LINGER", "TCP_NODELAY", "TCP_KEEPIDLE", "SO_KEEPALIVE"),
                 e.stream().map(o -> o.get("option").getAsString()).toList(), r.stdout());
         // 1. the kernel read 8 of the 9 bytes; the 9th is on no page

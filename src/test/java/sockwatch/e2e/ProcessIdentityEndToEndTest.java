@@ -51,7 +51,7 @@ class ProcessIdentityEndToEndTest {
     private static List<JsonObject> events(String stdout) {
         List<JsonObject> events = new ArrayList<>();
         for (String line : stdout.split("\n")) {
-            if (line.startsWith("{")) {
+            if (line.startsWith("{") && !line.startsWith("{\"summary\"")) {
                 events.add(JsonParser.parseString(line).getAsJsonObject());
             }
         }
