@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,30 +140,7 @@ class HeaderCrossCheckTest {
                     .append("#endif\n");
         }
         c.append("    return 0;\n}\n");
-        Path src = Files.writeString(dir.resolve("xcheck.c"), c);
-        Path exe = dir.resolve("xcheck");
-        run(List.of("gcc", "-o", exe.toString(), src.toString()), "compiling " + src + ":\n" + c);
-        Map<String, Long> values = new HashMap<>();
-        for (String line : run(List.of(exe.toString()), "running the probe").split("\n")) {
-            if (!line.isBlank()) {
-                String[] f = line.split(" ");
-                values.put(f[0], Long.parseLong(f[1]));
-            }
-        }
-        return values;
-    }
-
-    private static String run(List<String> command, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out " + what);
-        }
-        if (p.exitValue() != 0) {
-            fail("failed " + what + " (exit " + p.exitValue() + "):\n" + out);
-        }
-        return out;
+        return sockwatch.support.CPrograms.namedNumbers(dir, "xcheck", c.toString(), List.of());
     }
 
     /** Skips without gcc on a developer machine, but fails in CI, where a silent skip would hide a broken check. */

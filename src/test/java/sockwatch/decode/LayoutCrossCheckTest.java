@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -138,33 +137,7 @@ class LayoutCrossCheckTest {
     }
 
     private Map<String, Long> compileAndRun(List<String> flags, String name) throws Exception {
-        Path src = Files.writeString(dir.resolve(name + ".c"), PROGRAM);
-        Path exe = dir.resolve(name);
-        List<String> cc = new java.util.ArrayList<>(List.of("gcc"));
-        cc.addAll(flags);
-        cc.addAll(List.of("-o", exe.toString(), src.toString()));
-        run(cc, "compiling " + src);
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String line : run(List.of(exe.toString()), "running " + exe).split("\n")) {
-            if (!line.isBlank()) {
-                String[] f = line.split(" ");
-                out.put(f[0], Long.parseLong(f[1]));
-            }
-        }
-        return out;
-    }
-
-    private static String run(List<String> command, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out " + what);
-        }
-        if (p.exitValue() != 0) {
-            fail("failed " + what + " (exit " + p.exitValue() + "):\n" + out);
-        }
-        return out;
+        return sockwatch.support.CPrograms.namedNumbers(dir, name, PROGRAM, flags);
     }
 
     /** Skips without gcc (or without 32-bit headers, for -m32) on a developer machine, but fails in CI. */

@@ -52,7 +52,8 @@ public final class SockwatchRun {
         return new Result(p.exitValue(), out.join(), err.join());
     }
 
-    private static CompletableFuture<String> read(java.io.InputStream in) {
+    /** All of a stream, read on another thread (so stdout and stderr can both fill without a deadlock). */
+    public static CompletableFuture<String> read(java.io.InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
