@@ -153,7 +153,7 @@ public final class Summary {
                 o.put("option", s.optionName);
                 o.put("optname", s.optname);
                 o.put("calls", s.count);
-                o.put("repeats", s.repeats);
+                o.put("repeated", s.repeats);   // not "repeats": that key marks a repeat record
                 o.put("failures", s.failures);
                 List<Object> finals = new java.util.ArrayList<>();
                 for (Map.Entry<String, TreeSet<Integer>> g : s.groups().entrySet()) {
@@ -185,8 +185,8 @@ public final class Summary {
         w.put("summary", "watch");
         w.put("events", events);
         w.put("processes", processes.size());
-        w.put("repeats", changesOnly ? (Object) repeatsShown : null);
-        w.put("repeats_unattributed", changesOnly && repeatsComplete ? (Object) (repeatsCounted - repeatsReported)
+        w.put("repeated", changesOnly ? (Object) repeatsShown : null);
+        w.put("repeated_unattributed", changesOnly && repeatsComplete ? (Object) (repeatsCounted - repeatsReported)
                 : null);
         w.put("lost", lost);
         w.put("malformed", malformed);

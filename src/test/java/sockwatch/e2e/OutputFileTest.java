@@ -61,6 +61,11 @@ class OutputFileTest {
         assertEquals(0, finals.get(1).getAsJsonObject().get("value").getAsInt());
         assertEquals("[" + fds[2] + "]", finals.get(1).getAsJsonObject().get("fds").toString());
         assertEquals("inet", finals.get(1).getAsJsonObject().get("family").getAsString(), "a lone fd with its socket");
+        for (com.google.gson.JsonObject rec : objs) {   // a summary record never passes for another kind
+            if (rec.has("summary")) {
+                assertFalse(rec.has("ts") || rec.has("repeats") || rec.has("count"), rec.toString());
+            }
+        }
         com.google.gson.JsonObject watch = objs.get(objs.size() - 1);
         assertEquals("watch", watch.get("summary").getAsString());
         assertEquals(4, watch.get("events").getAsInt());
