@@ -170,6 +170,7 @@
 //FILES sockwatch/decode/sol_nfc.tsv=../src/main/resources/sockwatch/decode/sol_nfc.tsv
 //FILES sockwatch/decode/sol_packet.tsv=../src/main/resources/sockwatch/decode/sol_packet.tsv
 //FILES sockwatch/decode/sol_raw.tsv=../src/main/resources/sockwatch/decode/sol_raw.tsv
+//FILES sockwatch/decode/sol_sctp.tsv=../src/main/resources/sockwatch/decode/sol_sctp.tsv
 //FILES sockwatch/decode/sol_socket.tsv=../src/main/resources/sockwatch/decode/sol_socket.tsv
 //FILES sockwatch/decode/sol_tcp.tsv=../src/main/resources/sockwatch/decode/sol_tcp.tsv
 //FILES sockwatch/decode/sol_tipc.tsv=../src/main/resources/sockwatch/decode/sol_tipc.tsv

@@ -7,11 +7,12 @@ import java.util.Map;
  * Options whose value carries key material, and where in the value it starts. sockwatch runs as root and its
  * JSON goes to log pipelines, so a key is dropped where the event is made, before any output, summary or
  * fixture can see it: the bytes before the secret are kept (a TLS version and cipher, an MD5 peer address),
- * the rest never. Offsets are the uapi structs' (include/uapi/linux/tcp.h, tls.h, if_alg.h), the same in
+ * the rest never. Offsets are the uapi structs' (include/uapi/linux/tcp.h, tls.h, if_alg.h, sctp.h), the same in
  * both ABIs.
  */
 public final class Secrets {
     private static final int SOL_TCP = 6;
+    private static final int SOL_SCTP = 132;
     private static final int SOL_ALG = 279;
     private static final int SOL_TLS = 282;
     /** (level, optname) to the offset where the secret starts. */
@@ -28,6 +29,8 @@ public final class Secrets {
         // struct tls_crypto_info {u16 version; u16 cipher_type;} then iv, key, salt, rec_seq
         put(SOL_TLS, 1, 4);      // TLS_TX
         put(SOL_TLS, 2, 4);      // TLS_RX
+        // struct sctp_authkey {sctp_assoc_t sca_assoc_id; u16 sca_keynumber; u16 sca_keylength; u8 sca_key[]}
+        put(SOL_SCTP, 23, 8);    // SCTP_AUTH_KEY
         put(SOL_ALG, 1, 0);      // ALG_SET_KEY
         put(SOL_ALG, 6, 0);      // ALG_SET_DRBG_ENTROPY
     }

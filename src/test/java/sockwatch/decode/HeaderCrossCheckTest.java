@@ -45,6 +45,7 @@ class HeaderCrossCheckTest {
             #include <linux/kcm.h>
             #include <linux/nfc.h>
             #include <linux/vm_sockets.h>
+            #include <linux/sctp.h>
             """;
 
     /** A name in our data and the number it should have; kind says which lookup must agree too. */
