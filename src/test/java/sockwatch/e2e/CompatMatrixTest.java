@@ -480,7 +480,7 @@ class CompatMatrixTest {
         /**
          * g. testapp/native/setsockopt32.c, built -m32 -static on the host (it needs no library in the chroot),
          * launched: both 32-bit entries seen by this bpftrace's text of the probe's 32-bit part, with the 32-bit
-         * layouts (SO_RCVTIMEO_OLD is an 8-byte timeval).
+         * layouts (SO_RCVTIMEO, 20, is an 8-byte timeval).
          */
         private void thirtyTwoBit() throws Exception {
             Path program = static32();
@@ -499,7 +499,7 @@ class CompatMatrixTest {
                         .map(l -> JsonParser.parseString(l).getAsJsonObject()).filter(o -> o.has("ts")).toList();
                 assertEquals(2, events.size(), entry + ": the program's two calls\n" + r.describe());
                 assertOption(events.get(0), "SOL_TCP", 6, "TCP_NODELAY", 1, r);
-                assertOption(events.get(1), "SOL_SOCKET", 1, "SO_RCVTIMEO_OLD", 20, r);
+                assertOption(events.get(1), "SOL_SOCKET", 1, "SO_RCVTIMEO", 20, r);
                 assertEquals(1, events.get(0).get("value").getAsInt(), r.describe());
                 JsonObject tv = events.get(1).getAsJsonObject("value");
                 assertEquals(List.of(2, 500000, 8), List.of(tv.get("sec").getAsInt(), tv.get("usec").getAsInt(),

@@ -105,7 +105,7 @@ class TraceEndToEndTest {
         JsonObject linger = find(events, "SO_LINGER").getAsJsonObject("value");
         assertEquals(1, linger.get("onoff").getAsInt());
         assertEquals(5, linger.get("linger").getAsInt());
-        JsonObject timeo = find(events, "SO_RCVTIMEO_OLD").getAsJsonObject("value");
+        JsonObject timeo = find(events, "SO_RCVTIMEO").getAsJsonObject("value");
         assertEquals(2, timeo.get("sec").getAsInt());
         assertEquals(500000, timeo.get("usec").getAsInt());
         List<JsonObject> congestion = events.stream().filter(e -> "TCP_CONGESTION".equals(e.get("option").getAsString()))
@@ -129,7 +129,7 @@ class TraceEndToEndTest {
                 jsonLines(r.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
         SockwatchRun.Result byLevel = SockwatchRun.run(120, "--json", "--level", "SOL_SOCKET", "--",
                 "python3", "-c", PYTHON_CLIENT);
-        assertEquals(List.of("SO_KEEPALIVE", "SO_LINGER", "SO_RCVTIMEO_OLD"),
+        assertEquals(List.of("SO_KEEPALIVE", "SO_LINGER", "SO_RCVTIMEO"),
                 jsonLines(byLevel.stdout()).stream().map(e -> e.get("option").getAsString()).toList());
     }
 

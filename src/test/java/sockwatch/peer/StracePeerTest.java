@@ -112,8 +112,9 @@ class StracePeerTest {
                 + " (bpftrace) watching the same run\n");
         perProgram.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-22s %s calls%n", k, v)));
         b.append(String.format(Locale.ROOT, "| calls strace saw | %d |%n| seen by sockwatch | %d |%n"
-                + "| names equal (where strace names it) | %d |%n| named by sockwatch, a number in strace | %d |%n",
-                c.calls, c.seen, c.namesEqual, c.sockwatchNames));
+                + "| names equal (where strace names it) | %d |%n| of which strace's is an alias of sockwatch's | %d |%n"
+                + "| named by sockwatch, a number in strace | %d |%n",
+                c.calls, c.seen, c.namesEqual, c.aliasNames, c.sockwatchNames));
         for (PeerComparison.Value v : PeerComparison.Value.values()) {
             b.append(String.format(Locale.ROOT, "| %s | %d |%n", v.text, c.values.getOrDefault(v, 0)));
         }

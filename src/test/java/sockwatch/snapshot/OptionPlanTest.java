@@ -30,7 +30,7 @@ class OptionPlanTest {
     @Test
     void eachKindGetsItsOptions() {
         assertTrue(names(TCP4).containsAll(List.of("SO_KEEPALIVE", "SO_REUSEADDR", "SO_LINGER", "SO_SNDBUF",
-                "SO_RCVTIMEO_OLD", "SO_PRIORITY", "SO_MARK", "SO_BINDTODEVICE", "IP_TOS", "TCP_NODELAY", "TCP_CORK",
+                "SO_RCVTIMEO", "SO_PRIORITY", "SO_MARK", "SO_BINDTODEVICE", "IP_TOS", "TCP_NODELAY", "TCP_CORK",
                 "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_MAXSEG", "TCP_CONGESTION", "TCP_USER_TIMEOUT",
                 "TCP_NOTSENT_LOWAT", "TCP_DEFER_ACCEPT", "TCP_FASTOPEN", "TCP_WINDOW_CLAMP", "TCP_QUICKACK")));
         assertTrue(names(TCP6).containsAll(List.of("IPV6_V6ONLY", "IPV6_TCLASS", "TCP_NODELAY", "IP_TOS")));
