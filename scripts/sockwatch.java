@@ -161,6 +161,7 @@
 //FILES sockwatch/decode/packet_mr_types.tsv=../src/main/resources/sockwatch/decode/packet_mr_types.tsv
 //FILES sockwatch/decode/sof_timestamping.tsv=../src/main/resources/sockwatch/decode/sof_timestamping.tsv
 //FILES sockwatch/decode/sol_alg.tsv=../src/main/resources/sockwatch/decode/sol_alg.tsv
+//FILES sockwatch/decode/sol_caif.tsv=../src/main/resources/sockwatch/decode/sol_caif.tsv
 //FILES sockwatch/decode/sol_dccp.tsv=../src/main/resources/sockwatch/decode/sol_dccp.tsv
 //FILES sockwatch/decode/sol_icmpv6.tsv=../src/main/resources/sockwatch/decode/sol_icmpv6.tsv
 //FILES sockwatch/decode/sol_ip.tsv=../src/main/resources/sockwatch/decode/sol_ip.tsv
@@ -173,6 +174,7 @@
 //FILES sockwatch/decode/sol_packet.tsv=../src/main/resources/sockwatch/decode/sol_packet.tsv
 //FILES sockwatch/decode/sol_pppol2tp.tsv=../src/main/resources/sockwatch/decode/sol_pppol2tp.tsv
 //FILES sockwatch/decode/sol_raw.tsv=../src/main/resources/sockwatch/decode/sol_raw.tsv
+//FILES sockwatch/decode/sol_rxrpc.tsv=../src/main/resources/sockwatch/decode/sol_rxrpc.tsv
 //FILES sockwatch/decode/sol_sctp.tsv=../src/main/resources/sockwatch/decode/sol_sctp.tsv
 //FILES sockwatch/decode/sol_socket.tsv=../src/main/resources/sockwatch/decode/sol_socket.tsv
 //FILES sockwatch/decode/sol_tcp.tsv=../src/main/resources/sockwatch/decode/sol_tcp.tsv

@@ -50,6 +50,8 @@ class HeaderCrossCheckTest {
             #include <linux/llc.h>
             #include <linux/dccp.h>
             #include <linux/if_pppol2tp.h>
+            #include <linux/rxrpc.h>
+            #include <linux/caif/caif_socket.h>
             """;
 
     /**
@@ -60,7 +62,7 @@ class HeaderCrossCheckTest {
             "LLC_OPT_UNKNOWN", "LLC_OPT_RETRY", "LLC_OPT_SIZE", "LLC_OPT_ACK_TMR_EXP", "LLC_OPT_P_TMR_EXP",
             "LLC_OPT_REJ_TMR_EXP", "LLC_OPT_BUSY_TMR_EXP", "LLC_OPT_TX_WIN", "LLC_OPT_RX_WIN", "LLC_OPT_PKTINFO",
             "PPPOL2TP_SO_DEBUG", "PPPOL2TP_SO_RECVSEQ", "PPPOL2TP_SO_SENDSEQ", "PPPOL2TP_SO_LNSMODE",
-            "PPPOL2TP_SO_REORDERTO");
+            "PPPOL2TP_SO_REORDERTO", "CAIFSO_LINK_SELECT", "CAIFSO_REQ_PARAM", "CAIFSO_RSP_PARAM");
 
     /** A name in our data and the number it should have; kind says which lookup must agree too. */
     private record Expected(String name, long number, String kind, int level) {

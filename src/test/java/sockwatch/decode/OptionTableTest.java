@@ -92,6 +92,8 @@ class OptionTableTest {
             "268, 1, LLC_OPT_RETRY, BYTES",
             "269, 2, DCCP_SOCKOPT_SERVICE, BYTES",
             "273, 5, PPPOL2TP_SO_REORDERTO, INT",
+            "272, 1, RXRPC_SECURITY_KEY, BYTES",
+            "278, 127, CAIFSO_LINK_SELECT, BYTES",
             "283, 2, XDP_RX_RING, INT",
             "283, 4, XDP_UMEM_REG, BYTES",
             "283, 9, XDP_MAX_TX_SKB_BUDGET, UINT",
