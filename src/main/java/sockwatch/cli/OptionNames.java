@@ -29,9 +29,10 @@ final class OptionNames {
         Set<Integer> out = new LinkedHashSet<>();
         for (String level : levels) {
             OptionalInt n = table.levelNumber(level.trim());
+            // The hint lists levels.tsv's names, so a level added there is offered here too.
             if (n.isEmpty()) {
                 throw new UserException(ExitCodes.USAGE, "unknown level '" + printable(level)
-                        + "' (use SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number)");
+                        + "' (use a number or one of " + String.join(", ", table.levelNames()) + ")");
             }
             out.add(n.getAsInt());
         }

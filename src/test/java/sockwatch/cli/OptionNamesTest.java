@@ -2,6 +2,7 @@ package sockwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
@@ -38,5 +39,16 @@ class OptionNamesTest {
                 () -> OptionNames.resolve(table, List.of("NETLINK_EXT_ACKK")));
         assertEquals(ExitCodes.USAGE, e.exitCode());
         assertThrows(UserException.class, () -> OptionNames.resolveLevels(table, List.of("SOL_NETLINKK")));
+    }
+
+    @Test
+    void unknownLevelHintListsTheLevelsFromTheData() {
+        UserException e = assertThrows(UserException.class,
+                () -> OptionNames.resolveLevels(table, List.of("SOL_BOGUS")));
+        String m = e.getMessage();
+        for (String name : List.of("SOL_SOCKET", "SOL_TCP", "SOL_LLC", "SOL_PPPOL2TP", "SOL_VSOCK")) {
+            assertTrue(m.contains(name), name + " missing from: " + m);
+        }
+        assertTrue(!m.contains("\n"), "not one line: " + m);
     }
 }
