@@ -170,11 +170,10 @@ public final class SetupCommand implements Callable<Integer> {
         }
     }
 
-    /** os-release is root's file, but a terminal still gets no control characters from it. */
+    /** os-release is root's file, but a terminal still gets no control characters from it (escaped as names are). */
     private static String printable(String s) {
-        String t = s.length() > 200 ? s.substring(0, 200) : s;
-        return t.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return sockwatch.output.Printable.of((s.length() > 200 ? s.substring(0, 200) : s)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean installed(String tool) {

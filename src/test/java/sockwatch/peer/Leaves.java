@@ -154,8 +154,4 @@ final class Leaves {
             }
         }
     }
-
-    static String show(List<Object> leaves) {
-        return leaves == null ? "-" : leaves.toString();
-    }
 }
