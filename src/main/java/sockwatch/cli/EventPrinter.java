@@ -284,6 +284,11 @@ public final class EventPrinter implements EventSink {
     }
 
     @Override
+    public void processSeen(int pid) {
+        identities.get(pid);   // read now: its events may come after it has exited (bpftrace's batches)
+    }
+
+    @Override
     public void processExited(int pid) {
         WatchedProcesses t = tree;
         if (t != null) {

@@ -60,6 +60,13 @@ public interface EventSink {
     default void processForked(int pid) {
     }
 
+    /**
+     * This process made its first call that will be delivered, perhaps later (bpftrace's batches): a moment to
+     * read who it is while it still runs.
+     */
+    default void processSeen(int pid) {
+    }
+
     /** A watched process has exited (its last thread): every call it made was delivered before this. */
     default void processExited(int pid) {
     }

@@ -131,7 +131,7 @@ class CompatMatrixTest {
         if (TIMES.isEmpty()) {
             return;
         }
-        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g", "h", "i");
+        List<String> steps = List.of("chroot", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
         StringBuilder b = new StringBuilder(String.format("CompatMatrixTest:%n  %-10s %-15s %-18s", "SUITE", "EXPECT",
                 "DOCTOR: bpftrace"));
         steps.forEach(k -> b.append(String.format(" %-6s", k)));
@@ -179,7 +179,9 @@ class CompatMatrixTest {
                     step("f", "f. snapshot -p PID", this::snapshot),
                     step("g", "g. a static 32-bit program: socketcall and syscall 366", this::thirtyTwoBit),
                     step("h", "h. setsockopt through io_uring (4 requests, one fails)", this::ioUring),
-                    step("i", "i. --count: 50 identical calls and 2 failing ones", this::count));
+                    step("i", "i. --count: 50 identical calls and 2 failing ones", this::count),
+                    step("j", "j. batched (the default) and --no-batch: 2 threads x 500 calls, in time order",
+                            this::batches));
         }
 
         private DynamicNode step(String key, String name, Executable body) {
@@ -415,6 +417,42 @@ class CompatMatrixTest {
             JsonObject total = lines.get(lines.size() - 1);
             assertEquals(52, total.get("counted").getAsLong(), r.describe());
             assertEquals(0, total.get("without_value").getAsLong(), r.describe());
+        }
+
+        /**
+         * j. Two threads alternate TCP_NODELAY 500 times each: batched (the default: slots sorted by kernel time)
+         * and --no-batch (a printf per call) both show all 1000 calls, each thread's in its order, time-ordered.
+         */
+        private void batches() throws Exception {
+            String program = "import socket, threading\ndef storm():\n    s = socket.socket()\n"
+                    + "    for i in range(500):\n        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n"
+                    + "ts = [threading.Thread(target=storm) for _ in range(2)]\nfor t in ts: t.start()\n"
+                    + "for t in ts: t.join()\n";
+            for (String mode : List.of("batched", "--no-batch")) {
+                Result r = mode.equals("--no-batch")
+                        ? sockwatch(180, "--backend", "bpftrace", "--json", "--no-batch", "--", "python3", "-c", program)
+                        : sockwatch(180, "--backend", "bpftrace", "--json", "--", "python3", "-c", program);
+                if (!verdict().available()) {
+                    assertRefused(r);
+                    return;
+                }
+                assertEquals(0, r.exit(), doctorSaid() + ", so " + mode + " must trace\n" + r.describe());
+                List<JsonObject> events = jsonLines(r).stream().filter(o -> o.has("ts")).toList();
+                assertEquals(1000, events.size(), mode + "\n" + r.describe());
+                java.util.Map<Integer, Integer> next = new java.util.HashMap<>();
+                String last = "";
+                for (JsonObject e : events) {
+                    String ts = e.get("ts").getAsString();
+                    assertTrue(java.time.Instant.parse(ts).compareTo(java.time.Instant.parse(last.isEmpty() ? ts : last))
+                            >= 0, mode + ": in time order, " + ts + " after " + last + "\n" + r.describe());
+                    last = ts;
+                    int tid = e.get("tid").getAsInt();
+                    int i = next.merge(tid, 1, Integer::sum) - 1;
+                    assertEquals(i % 2, e.get("value").getAsInt(), mode + ": thread " + tid + "'s call " + i + "\n"
+                            + r.describe());
+                }
+                assertEquals(2, next.size(), mode + "\n" + r.describe());
+            }
         }
 
         /** e. 50 identical TCP_NODELAY 1 calls on one socket: one event shown and exactly 49 repeats counted. */

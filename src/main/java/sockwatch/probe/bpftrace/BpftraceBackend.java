@@ -36,9 +36,48 @@ public final class BpftraceBackend implements TraceBackend {
     private static final String MEMLOCK_NOISE = "couldn't set RLIMIT_MEMLOCK";
     /**
      * Changes-only mode: how many (socket, option) pairs and repeat counters the probe's maps hold; counts-only
-     * mode: how many (process, option, value, result) keys.
+     * mode: how many (process, option, value, result) keys; batched: how many calls each 33.5 ms slot holds
+     * (SOCKWATCH_BPFTRACE_MAP_KEYS; each key of a slot map takes about 300 bytes of kernel memory, four maps).
      */
-    static final int CHANGES_KEYS_MAX = 16384;
+    static final int CHANGES_KEYS_MAX = mapKeys(System.getenv("SOCKWATCH_BPFTRACE_MAP_KEYS"));
+
+    /**
+     * Batched, each CPU's budget of calls kept ($11): refilled by this much each 33.5 ms slot, 2048 a slot over all
+     * CPUs (about 61,000 calls a second, within what bpftrace prints of its maps), at least 16 a CPU.
+     */
+    static int slotRefill(int cpus) {
+        return Math.max(16, 2048 / Math.max(1, cpus));
+    }
+
+    /** ... up to this many ($12): a slot's map over the CPUs (a burst fits one slot), at most 65535 (16 bits). */
+    static int slotBurst(int cpus) {
+        return Math.min(65535, Math.max(slotRefill(cpus), CHANGES_KEYS_MAX / Math.max(1, cpus)));
+    }
+
+    /** The CPUs online (/sys/devices/system/cpu/online, e.g. "0-3,8"), where the probe runs; else the JVM's. */
+    static int onlineCpus() {
+        try {
+            String list = Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+            int n = 0;
+            for (String part : list.split(",")) {
+                String[] r = part.split("-");
+                n += r.length == 2 ? Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1 : 1;
+            }
+            return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /** The map size asked for, if it is a number from 1 to 1048576; else the default, 16384. */
+    static int mapKeys(String asked) {
+        try {
+            int n = asked == null ? 0 : Integer.parseInt(asked.trim());
+            return n >= 1 && n <= 1 << 20 ? n : 16384;
+        } catch (NumberFormatException e) {
+            return 16384;
+        }
+    }
     /** How long a stopped bpftrace may take to print its END output and exit (SOCKWATCH_BPFTRACE_STOP_SECONDS). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(Long.parseLong(
             System.getenv().getOrDefault("SOCKWATCH_BPFTRACE_STOP_SECONDS", "30")));
@@ -103,7 +142,7 @@ public final class BpftraceBackend implements TraceBackend {
         long t0 = System.nanoTime();
         Parts parts = defaultParts(true);
         Running t = launch(INERT_PID, false, false, MODE_EVERY_CALL, parts.on(), sockwatch.probe.KernelFilter.ANY,
-                EventSink.DISCARD, 0);
+                EventSink.DISCARD, 0, true);
         try (t) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
@@ -139,7 +178,7 @@ public final class BpftraceBackend implements TraceBackend {
         Set<ProbeDialect.Feature> with32 = EnumSet.of(ProbeDialect.Feature.COMPAT32);
         with32.addAll(parts.on());
         try (Running t = launch(INERT_PID, false, false, MODE_EVERY_CALL, with32, sockwatch.probe.KernelFilter.ANY,
-                EventSink.DISCARD, 0)) {
+                EventSink.DISCARD, 0, true)) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
                 return "its 32-bit part (--compat32) did not compile here" + (why != null ? ": " + why : "");
@@ -233,7 +272,8 @@ public final class BpftraceBackend implements TraceBackend {
         }
         int mode = request.countsOnly() ? MODE_COUNTS : request.changesOnly() ? MODE_CHANGES : MODE_EVERY_CALL;
         Running r = launch(rootPid, request.followChildren(), request.tcpOnly(), mode, on,
-                request.filter(), sink, announce ? ProcessHandle.current().pid() : 0);
+                request.filter(), sink, announce ? ProcessHandle.current().pid() : 0,
+                request.batched() && mode != MODE_COUNTS);
         if (parts.unseen() != null) {
             r.blindSpots.add("setsockopt through io_uring (" + parts.unseen() + ")");
         }
@@ -300,7 +340,7 @@ public final class BpftraceBackend implements TraceBackend {
 
     private Running launch(long rootPid, boolean follow, boolean tcpOnly, int mode,
                            Set<ProbeDialect.Feature> parts, sockwatch.probe.KernelFilter filter, EventSink sink,
-                           long announcer)
+                           long announcer, boolean batched)
             throws BackendUnavailableException {
         // optional parts: 32-bit callers (a probe on every syscall, only when asked: sockwatch.sys.Compat32
         // decides) and io_uring (defaultParts)
@@ -311,10 +351,16 @@ public final class BpftraceBackend implements TraceBackend {
         argv.addAll(List.of("-e", dialect.source(script()), Long.toString(rootPid), follow ? "1" : "0",
                 tcpOnly ? "1" : "0", Integer.toString(mode), Long.toString(announcer)));
         argv.addAll(filter.parameters());   // $6-$9: numbers only
+        argv.add(batched ? "1" : "0");      // $10
+        int cpus = onlineCpus();
+        argv.add(Integer.toString(slotRefill(cpus)));   // $11
+        argv.add(Integer.toString(slotBurst(cpus)));    // $12
         // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
         // all shown. Counts only: room for this many keys (calls beyond them are counted in the total only, and
         // said). A process tree: room for this many watched tasks (one past it is reported, never silent).
-        Map<String, String> env = dialect.environment(mode != MODE_EVERY_CALL || follow || announcer != 0
+        // batched: each of the four slot maps holds this many events (beyond them a slot's calls are counted
+        // and reported lost)
+        Map<String, String> env = dialect.environment(mode != MODE_EVERY_CALL || follow || announcer != 0 || batched
                 ? CHANGES_KEYS_MAX : null);
         // bpftrace's ktime is CLOCK_MONOTONIC, like System.nanoTime() on Linux.
         Instant now = Instant.now();
@@ -324,17 +370,19 @@ public final class BpftraceBackend implements TraceBackend {
         CountDownLatch armed = new CountDownLatch(1);
         CountDownLatch rootExited = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
+        java.util.function.Consumer<String> parse = line -> {
+            switch (parser.accept(line, sink)) {
+                case READY -> armed.countDown();
+                case ROOT_EXITED -> rootExited.countDown();
+                case END -> ended.countDown();
+                default -> {
+                }
+            }
+        };
+        BatchedEvents batches = batched ? new BatchedEvents(sink::lost) : null;
         try {
             BackendProcess process = BackendProcess.start(argv, env,
-                    line -> {
-                        switch (parser.accept(line, sink)) {
-                            case READY -> armed.countDown();
-                            case ROOT_EXITED -> rootExited.countDown();
-                            case END -> ended.countDown();
-                            default -> {
-                            }
-                        }
-                    },
+                    batches == null ? parse : line -> batches.accept(line, parse),
                     line -> {
                     }, sink::endOfBatch);
             return new Running(process, dialect.version(), armed, rootExited, ended, sink);

@@ -34,6 +34,7 @@ public final class BpftraceLineParser {
     private static final String READY = "SW1 READY";
     private static final String EXIT = "SW1 EXIT ";
     private static final String FORK = "SW1 FORK ";
+    private static final String SEEN = "SW1 SEEN ";
     private static final String UNFOLLOWED = "SW1 UNFOLLOWED ";
     private static final String END = "SW1 END";
 
@@ -70,7 +71,7 @@ public final class BpftraceLineParser {
         if (line.equals(READY)) {
             return Control.READY;
         }
-        if (line.startsWith(EXIT) || line.startsWith(FORK) || line.startsWith(UNFOLLOWED)) {
+        if (line.startsWith(EXIT) || line.startsWith(FORK) || line.startsWith(UNFOLLOWED) || line.startsWith(SEEN)) {
             return process(line, sink);
         }
         if (line.startsWith("@")) {
@@ -200,17 +201,23 @@ public final class BpftraceLineParser {
         return value;
     }
 
-    /** SW1 EXIT / FORK / UNFOLLOWED {@code <pid>}: the watched tree's changes. */
+    /** SW1 EXIT {@code <pid> [<ktime>]}, FORK, UNFOLLOWED and SEEN {@code <pid>}: the watched tree's changes. */
     private Control process(String line, EventSink sink) {
         int pid;
         try {
-            pid = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
-        } catch (NumberFormatException e) {
+            String[] w = line.split(" ");   // SW1 EXIT <pid> [<ktime>], SW1 FORK <pid>, SW1 UNFOLLOWED <pid>
+            if (w.length > (line.startsWith(EXIT) ? 4 : 3)) {
+                throw new NumberFormatException(line);
+            }
+            pid = Integer.parseInt(w[2]);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
             sink.malformed(line);
             return Control.NONE;
         }
         if (line.startsWith(FORK)) {
             sink.processForked(pid);
+        } else if (line.startsWith(SEEN)) {
+            sink.processSeen(pid);
         } else if (line.startsWith(UNFOLLOWED)) {
             sink.processUnfollowed(pid);
         } else {

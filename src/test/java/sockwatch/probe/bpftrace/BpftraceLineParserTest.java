@@ -144,7 +144,11 @@ class BpftraceLineParserTest {
     @Test
     void rootExitMarkerIsRecognised() {
         assertEquals(BpftraceLineParser.Control.ROOT_EXITED, parser.accept("SW1 EXIT 4242", sink));
+        // the probe now says when (its kernel time, for the batches' order): the PID is still the third word
+        assertEquals(BpftraceLineParser.Control.ROOT_EXITED, parser.accept("SW1 EXIT 4242 777905668933", sink));
+        assertEquals(BpftraceLineParser.Control.NONE, parser.accept("SW1 EXIT 4242 7 8", sink));
         assertEquals(0, sink.events.size());
+        assertEquals(List.of("SW1 EXIT 4242 7 8"), sink.malformed);
     }
 
     /** The numeric (SW2) lines the probe prints now, recorded: every value shape comes back byte for byte. */

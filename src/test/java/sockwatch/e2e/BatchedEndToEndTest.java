@@ -1,0 +1,119 @@
+package sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sockwatch.support.Capabilities;
+import sockwatch.support.SockwatchRun;
+
+/**
+ * Every call through the probe's batches (the default) on the real kernel: all of them, in time order across
+ * threads, each thread's values in the order it set them, the exit after the last one; the same as --no-batch.
+ */
+class BatchedEndToEndTest {
+    /** Two threads alternate TCP_NODELAY on sockets of their own, 3000 calls each, then the process exits. */
+    static final String TWO_THREADS = String.join("\n",
+            "import socket, threading",
+            "def storm():",
+            "    s = socket.socket()",
+            "    for i in range(3000):",
+            "        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)",
+            "ts = [threading.Thread(target=storm) for _ in range(2)]",
+            "for t in ts: t.start()",
+            "for t in ts: t.join()",
+            "socket.socket().setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)");
+
+    @BeforeEach
+    void needsBpftrace() {
+        Capabilities.requireBpftrace();
+        Capabilities.requireTool("python3");
+    }
+
+    private static List<JsonObject> events(SockwatchRun.Result r) {
+        return r.stdout().lines().filter(l -> l.startsWith("{\"ts\""))
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    }
+
+    @Test
+    void everyCallArrivesInTimeOrderWithEachThreadsValuesInItsOrder() throws Exception {
+        SockwatchRun.Result r = SockwatchRun.run(180, "--backend", "bpftrace", "--json", "--", "python3", "-c",
+                TWO_THREADS);
+        assertEquals(0, r.exit(), r.stderr());
+        assertFalse(r.stderr().contains("LOST"), r.stderr());
+        List<JsonObject> events = events(r);
+        assertEquals(6001, events.size(), r.stderr());
+        Instant last = Instant.MIN;
+        Map<Integer, List<Integer>> byThread = new TreeMap<>();
+        for (JsonObject e : events) {
+            Instant ts = Instant.parse(e.get("ts").getAsString());
+            assertFalse(ts.isBefore(last), "in time order: " + ts + " after " + last);
+            last = ts;
+            if (e.get("option").getAsString().equals("TCP_NODELAY")) {
+                byThread.computeIfAbsent(e.get("tid").getAsInt(), t -> new ArrayList<>()).add(e.get("value").getAsInt());
+            }
+        }
+        assertEquals(2, byThread.size(), byThread.keySet().toString());
+        for (List<Integer> values : byThread.values()) {
+            assertEquals(3000, values.size());
+            for (int i = 0; i < values.size(); i++) {
+                assertEquals(i % 2, values.get(i), "the thread's call " + i);
+            }
+        }
+        // the process's exit is held until its last batch is out: the last call is there, and the summary counts it
+        assertEquals("SO_KEEPALIVE", events.get(events.size() - 1).get("option").getAsString());
+        assertTrue(r.stderr().contains("Summary: 6001 events, 1 process"), r.stderr());
+    }
+
+    @Test
+    void noBatchShowsTheSameCalls() throws Exception {
+        SockwatchRun.Result batched = SockwatchRun.run(180, "--backend", "bpftrace", "--json", "--", "python3", "-c",
+                TWO_THREADS);
+        SockwatchRun.Result each = SockwatchRun.run(180, "--backend", "bpftrace", "--json", "--no-batch", "--",
+                "python3", "-c", TWO_THREADS);
+        assertEquals(0, each.exit(), each.stderr());
+        assertEquals(0, batched.exit(), batched.stderr());
+        assertEquals(shape(events(batched)), shape(events(each)));
+    }
+
+    @Test
+    void callsASlotHadNoRoomForAreReportedLostToTheLastOne() throws Exception {
+        // slots of 64 calls (SOCKWATCH_BPFTRACE_MAP_KEYS; 16384 by default): 20000 calls in well under a second
+        // overflow them; what arrives and what is reported lost must add up to every call the program made
+        String storm = "import socket\ns = socket.socket()\nfor i in range(20000):\n"
+                + "    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, i % 2)\n";
+        ProcessBuilder pb = new ProcessBuilder(SockwatchRun.javaCommand("sockwatch.cli.Main", "--backend",
+                "bpftrace", "--json", "--", "python3", "-c", storm));
+        pb.environment().put("SOCKWATCH_BPFTRACE_MAP_KEYS", "64");
+        SockwatchRun.Result r = SockwatchRun.finish(pb.start(), 180);
+        assertEquals(0, r.exit(), r.stderr());
+        long shown = events(r).size();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Summary: (\\d+) events?, [^,]*, (\\d+) LOST by the"
+                + " backend").matcher(r.stderr());
+        assertTrue(m.find(), r.stderr());
+        assertEquals(shown, Long.parseLong(m.group(1)), r.stderr());
+        long lost = Long.parseLong(m.group(2));
+        assertTrue(lost > 0 && shown > 0, "some lost, some shown: " + shown + " + " + lost);
+        assertEquals(20000, shown + lost, r.stderr());
+        assertTrue(r.stderr().contains("sockwatch: the backend LOST"), "said while it ran: " + r.stderr());
+    }
+
+    /** What a call was, without what differs between two runs (times, PIDs, ports). */
+    private static List<String> shape(List<JsonObject> events) {
+        Map<String, Integer> seen = new TreeMap<>();
+        for (JsonObject e : events) {
+            seen.merge(e.get("option").getAsString() + "=" + e.get("value") + " " + e.get("proto").getAsString()
+                    + " ok=" + e.get("ok").getAsBoolean(), 1, Integer::sum);
+        }
+        return seen.entrySet().stream().map(x -> x.getKey() + " x" + x.getValue()).toList();
+    }
+}

@@ -1,0 +1,137 @@
+package sockwatch.probe.bpftrace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sockwatch.event.SetsockoptEvent;
+import sockwatch.support.Fixtures;
+import sockwatch.support.Fixtures.CollectingSink;
+
+/** Batched mode ($10): the probe's slot maps become its line-per-call stream again, in time order, losses told. */
+class BatchedEventsTest {
+    private final CollectingSink sink = new CollectingSink();
+    private final List<Integer> exits = new ArrayList<>();
+    private final List<Integer> seen = new ArrayList<>();
+    private final List<String> order = new ArrayList<>();
+
+    private List<BpftraceLineParser.Control> run(List<String> lines) {
+        BpftraceLineParser parser = new BpftraceLineParser(0).root(26323);
+        sockwatch.event.EventSink tracking = new sockwatch.event.EventSink() {
+            @Override
+            public void event(SetsockoptEvent e) {
+                sink.event(e);
+                order.add("call " + e.tid() + " " + e.optname());
+            }
+
+            @Override
+            public void lost(long n) {
+                sink.lost(n);
+            }
+
+            @Override
+            public void malformed(String line) {
+                sink.malformed(line);
+            }
+
+            @Override
+            public void processExited(int pid) {
+                exits.add(pid);
+                order.add("exit " + pid);
+            }
+
+            @Override
+            public void processSeen(int pid) {
+                seen.add(pid);
+            }
+        };
+        BatchedEvents batches = new BatchedEvents(tracking::lost);
+        List<BpftraceLineParser.Control> controls = new ArrayList<>();
+        for (String line : lines) {
+            batches.accept(line, l -> controls.add(parser.accept(l, tracking)));
+        }
+        return controls;
+    }
+
+    private static String describe(SetsockoptEvent e) {
+        return e.pid() + "/" + e.tid() + " fd " + e.fd() + " " + e.level() + "/" + e.optname() + " len " + e.optlen()
+                + " = " + HexFormat.of().formatHex(e.value()) + " ret " + e.ret() + " " + e.socket().local() + " -> "
+                + e.socket().remote();
+    }
+
+    @Test
+    void recordedBatchesGiveEveryCallInTimeOrderAndTheExitAfterThem() throws Exception {
+        List<BpftraceLineParser.Control> controls = run(Fixtures.lines("bpftrace-batched.txt"));
+        assertEquals(List.of(), sink.malformed);
+        assertEquals(0, sink.lost, "the probe's counts (8, 1; 9 in all) match the events that arrived");
+        assertEquals(List.of(
+                "26323/26323 fd 4 6/1 len 4 = 01000000 ret 0 [::1]:41626 -> [::1]:45475",
+                "26323/26323 fd 4 1/13 len 8 = 0100000005000000 ret 0 [::1]:41626 -> [::1]:45475",
+                "26323/26323 fd 4 6/13 len 5 = 6375626963 ret 0 [::1]:41626 -> [::1]:45475",
+                "26323/26323 fd 5 6/13 len 4 = 72656e6f ret 0 127.0.0.1:57939 -> null",
+                "26323/26323 fd 5 1/7 len 4 = 40e20100 ret 0 127.0.0.1:57939 -> null",
+                "26323/26375 fd 5 6/1 len 4 = 00000000 ret 0 127.0.0.1:57939 -> null",
+                "26323/26375 fd 5 6/1 len 4 = 01000000 ret 0 127.0.0.1:57939 -> null",
+                "26323/26375 fd 5 6/1 len 4 = 00000000 ret 0 127.0.0.1:57939 -> null",
+                "26323/26323 fd 5 6/999 len 4 = 01000000 ret -92 127.0.0.1:57939 -> null"),
+                sink.events.stream().map(BatchedEventsTest::describe).toList());
+        // the exit line came before the last call's batch was printed: it is held until that slot is drained
+        assertEquals("exit 26323", order.get(order.size() - 1));
+        assertEquals(List.of(26323), exits);
+        assertEquals(List.of(26323), seen);
+        assertTrue(controls.contains(BpftraceLineParser.Control.ROOT_EXITED));
+        assertEquals(BpftraceLineParser.Control.END, controls.get(controls.size() - 1),
+                "END comes last: bpftrace's own print of the cleared maps after it is dropped");
+    }
+
+    @Test
+    void eventsAreHeldUntilTheirSlotIsDrainedAndSortedByKernelTime() {
+        // two slots' events printed out of order (a late drain: slot 1 of time 2^25 + 5 arrives before slot 0's)
+        String late = "@e1[" + ((1L << 25) + 5) + ", 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 1, 0, 0, 0, 0,"
+                + " 0, 0, 0, 0, 0, 0, 0)";
+        String early = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
+        BatchedEvents b = new BatchedEvents(n -> { });
+        List<String> out = b.feed(List.of(late, early, "@n0: 1"));
+        assertEquals(List.of(), out, "nothing is released before a drain says its slot is complete");
+        out = b.feed(List.of("SW1 DRAINED 0"));
+        assertEquals(1, out.size());
+        assertTrue(out.get(0).startsWith("SW2 9 7 7 3 6 1 4 0 0 0 4 8 0 "), out.get(0));
+        assertEquals(1, b.waiting(), "the later slot's event waits for its own drain");
+        out = b.feed(List.of("@n1: 1", "SW1 DRAINED 1"));
+        assertTrue(out.get(0).startsWith("SW2 " + ((1L << 25) + 5) + " 7 7 3 6 1 4 0 0 0 4 8 1 "), out.get(0));
+    }
+
+    @Test
+    void aSlotWhoseMapWasFullIsReportedLostAtItsDrainAndTheTotalCatchesTheRest() {
+        List<Long> lost = new ArrayList<>();
+        BatchedEvents b = new BatchedEvents(lost::add);
+        String e = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
+        b.feed(List.of(e, e, "@n0: 5", "SW1 DRAINED 0"));
+        assertEquals(List.of(4L), lost, "5 counted, 1 arrived (printed twice: the same time and thread is one call)");
+        b.feed(List.of("@made: 7", "SW1 END"));
+        assertEquals(List.of(4L, 2L), lost, "the total says 2 more were made than the slots' counts told");
+    }
+
+    @Test
+    void aSlotPrintedTwiceCountsOnce() {
+        List<Long> lost = new ArrayList<>();
+        BatchedEvents b = new BatchedEvents(lost::add);
+        String e = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
+        List<String> out = b.feed(List.of(e, "@n0: 1", "SW1 DRAINED 0", e, "@n0: 1", "SW1 DRAINED 0"));
+        assertEquals(1, out.size(), out.toString());
+        assertEquals(List.of(), lost, "one call, printed and counted twice, is not a loss");
+    }
+
+    @Test
+    void aTupleOfAnotherShapeIsNotAnEvent() {
+        assertNull(BatchedEvents.toLine("1", "2", "1, 2, 3"));
+        assertNull(BatchedEvents.toLine("1", "2", String.join(", ", java.util.Collections.nCopies(20, "x"))));
+        BatchedEvents b = new BatchedEvents(n -> { });
+        assertEquals(List.of("@e0[1, 2]: (1, 2)"), b.feed(List.of("@e0[1, 2]: (1, 2)")),
+                "passed on, for the parser to count as malformed");
+    }
+}
