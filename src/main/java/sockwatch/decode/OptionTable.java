@@ -38,8 +38,11 @@ public final class OptionTable {
      */
     private SockOption[][] optionsByLevel;
     private String[] levelNamesByNumber;
-    /** Numbers beyond this in a table file are a mistake in the file (and would make the arrays above huge). */
-    private static final int MAX_NUMBER = 4095;
+    /**
+     * Numbers beyond this in a table file are a mistake in the file (and would make the arrays above huge). The
+     * largest real one is SOL_IUCV's SO_MSGLIMIT, 0x1000; an array is only as long as its own level's largest.
+     */
+    private static final int MAX_NUMBER = 8191;
 
     private OptionTable() {
     }

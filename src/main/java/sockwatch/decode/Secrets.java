@@ -8,13 +8,15 @@ import java.util.Map;
  * JSON goes to log pipelines, so a key is dropped where the event is made, before any output, summary or
  * fixture can see it: the bytes before the secret are kept (a TLS version and cipher, an MD5 peer address),
  * the rest never. Offsets are the uapi structs' (include/uapi/linux/tcp.h, tls.h, if_alg.h, sctp.h), the same in
- * both ABIs.
+ * both ABIs; BT_ISO_QOS's is from the kernel-internal include/net/bluetooth/bluetooth.h (no u64 or pointer in
+ * it, so also the same in both).
  */
 public final class Secrets {
     private static final int SOL_TCP = 6;
     private static final int SOL_SCTP = 132;
     private static final int SOL_ALG = 279;
     private static final int SOL_TLS = 282;
+    private static final int SOL_BLUETOOTH = 274;
     /** (level, optname) to the offset where the secret starts. */
     private static final Map<Long, Integer> FROM = new LinkedHashMap<>();
 
@@ -33,6 +35,11 @@ public final class Secrets {
         put(SOL_SCTP, 23, 8);    // SCTP_AUTH_KEY
         put(SOL_ALG, 1, 0);      // ALG_SET_KEY
         put(SOL_ALG, 6, 0);      // ALG_SET_DRBG_ENTROPY
+        // struct bt_iso_qos is a union; its bcast member (include/net/bluetooth/bluetooth.h, not uapi, so not
+        // cross-checked) is big, bis, sync_factor, packing, framing (u8s), in and out (struct bt_iso_io_qos:
+        // u32, u16, u16, u8, u8 = 12 bytes, 4-aligned, at 8 and 20), encryption (u8, 32), then bcode[16], the
+        // broadcast code, at 33. A unicast QoS (struct bt_iso_ucast_qos, 32 bytes) ends before it.
+        put(SOL_BLUETOOTH, 17, 33); // BT_ISO_QOS
     }
 
     private Secrets() {

@@ -52,6 +52,15 @@ class HeaderCrossCheckTest {
             #include <linux/if_pppol2tp.h>
             #include <linux/rxrpc.h>
             #include <linux/caif/caif_socket.h>
+            #include <linux/can.h>
+            #include <linux/can/raw.h>
+            #include <linux/can/isotp.h>
+            #include <linux/can/j1939.h>
+            #include <linux/phonet.h>
+            #include <linux/rds.h>
+            #include <netipx/ipx.h>
+            #include <netax25/ax25.h>
+            #include <netiucv/iucv.h>
             """;
 
     /**
@@ -62,7 +71,17 @@ class HeaderCrossCheckTest {
             "LLC_OPT_UNKNOWN", "LLC_OPT_RETRY", "LLC_OPT_SIZE", "LLC_OPT_ACK_TMR_EXP", "LLC_OPT_P_TMR_EXP",
             "LLC_OPT_REJ_TMR_EXP", "LLC_OPT_BUSY_TMR_EXP", "LLC_OPT_TX_WIN", "LLC_OPT_RX_WIN", "LLC_OPT_PKTINFO",
             "PPPOL2TP_SO_DEBUG", "PPPOL2TP_SO_RECVSEQ", "PPPOL2TP_SO_SENDSEQ", "PPPOL2TP_SO_LNSMODE",
-            "PPPOL2TP_SO_REORDERTO", "CAIFSO_LINK_SELECT", "CAIFSO_REQ_PARAM", "CAIFSO_RSP_PARAM");
+            "PPPOL2TP_SO_REORDERTO", "CAIFSO_LINK_SELECT", "CAIFSO_REQ_PARAM", "CAIFSO_RSP_PARAM",
+            "CAN_RAW_FILTER", "CAN_RAW_ERR_FILTER", "CAN_RAW_LOOPBACK", "CAN_RAW_RECV_OWN_MSGS", "CAN_RAW_FD_FRAMES",
+            "CAN_RAW_JOIN_FILTERS", "CAN_RAW_XL_FRAMES", "SO_J1939_FILTER", "SO_J1939_PROMISC",
+            "SO_J1939_SEND_PRIO", "SO_J1939_ERRQUEUE");
+
+    /**
+     * Levels whose option names no installed header defines: SOL_BLUETOOTH's BT_* are in the kernel-internal
+     * include/net/bluetooth/bluetooth.h, and BlueZ's copy is not a build dependency. Their tables say where the
+     * numbers come from; they may be checked (if BlueZ's headers are there) but need not be.
+     */
+    private static final Set<Integer> NO_HEADER_HERE = Set.of(274);
 
     /** A name in our data and the number it should have; kind says which lookup must agree too. */
     private record Expected(String name, long number, String kind, int level) {
@@ -102,7 +121,9 @@ class HeaderCrossCheckTest {
         assertEquals(List.of(), wrong, "tables disagree with the headers");
         assertTrue(checked.getOrDefault("option", 0) > 300, "too few options checked: " + checked);
         // A table whose header is missing from HEADERS would be skipped whole; every table must meet its header.
-        assertEquals(levelsWithTables(), levelsChecked, "levels with no option found in the headers");
+        TreeSet<Integer> unchecked = levelsWithTables();
+        unchecked.removeAll(levelsChecked);
+        assertTrue(NO_HEADER_HERE.containsAll(unchecked), "levels with no option found in the headers: " + unchecked);
         assertTrue(checked.getOrDefault("level", 0) >= 10, "too few levels checked: " + checked);
         assertTrue(checked.getOrDefault("errno", 0) >= 120, "too few errno names checked: " + checked);
     }

@@ -89,11 +89,16 @@ class OptionTableTest {
             "279, 7, ALG_SET_KEY_BY_KEY_SERIAL, INT",
             "271, 127, TIPC_IMPORTANCE, UINT",
             "271, 138, TIPC_NODELAY, BOOL",
-            "268, 1, LLC_OPT_RETRY, BYTES",
+            "268, 1, LLC_OPT_RETRY, UINT",
+            "268, 9, LLC_OPT_PKTINFO, BOOL",
+            "268, 0, LLC_OPT_UNKNOWN, BYTES",
             "269, 2, DCCP_SOCKOPT_SERVICE, BYTES",
             "273, 5, PPPOL2TP_SO_REORDERTO, INT",
             "272, 1, RXRPC_SECURITY_KEY, BYTES",
-            "278, 127, CAIFSO_LINK_SELECT, BYTES",
+            "272, 4, RXRPC_MIN_SECURITY_LEVEL, UINT",
+            "272, 7, RXRPC_MANAGE_RESPONSE, UINT",
+            "278, 127, CAIFSO_LINK_SELECT, INT",
+            "278, 128, CAIFSO_REQ_PARAM, BYTES",
             "283, 2, XDP_RX_RING, INT",
             "283, 4, XDP_UMEM_REG, BYTES",
             "283, 9, XDP_MAX_TX_SKB_BUDGET, UINT",
@@ -104,6 +109,27 @@ class OptionTableTest {
             "287, 0, SO_VM_SOCKETS_BUFFER_SIZE, ULONG",
             "287, 6, SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, TIMEVAL_OLD",
             "287, 8, SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW, TIMEVAL",
+            "274, 4, BT_SECURITY, BYTES",
+            "274, 17, BT_ISO_QOS, BYTES",
+            "274, 20, BT_ISO_BASE, BYTES",
+            "275, 1, PNPIPE_ENCAP, INT",
+            "275, 4, PNPIPE_INITSTATE, BOOL",
+            "276, 5, RDS_RECVERR, BOOL",
+            "276, 8, SO_RDS_TRANSPORT, INT",
+            "276, 29, SO_TIMESTAMP, BOOL",
+            "276, 63, SO_TIMESTAMP_NEW, BOOL",
+            "277, 128, SO_IPRMDATA_MSG, BOOL",
+            "277, 4096, SO_MSGLIMIT, INT",
+            "256, 1, IPX_TYPE, INT",
+            "257, 1, AX25_WINDOW, UINT",
+            "257, 7, AX25_EXTSEQ, BOOL",
+            "257, 25, SO_BINDTODEVICE, STRING",
+            "101, 1, CAN_RAW_FILTER, BYTES",
+            "101, 2, CAN_RAW_ERR_FILTER, UINT",
+            "101, 3, CAN_RAW_LOOPBACK, BOOL",
+            "101, 8, CAN_RAW_XL_VCID_OPTS, BYTES",
+            "106, 3, CAN_ISOTP_TX_STMIN, UINT",
+            "107, 3, SO_J1939_SEND_PRIO, INT",
     })
     void findsByLevelAndOptname(int level, int optname, String name, ValueType type) {
         assertEquals(new SockOption(level, optname, name, type), table.find(level, optname).orElseThrow());
@@ -131,6 +157,8 @@ class OptionTableTest {
         assertTrue(table.find(263, 4).isEmpty(), "a gap in if_packet.h's numbering stays a number");
         assertTrue(table.find(282, 5).isEmpty(), "TLS_TX_MAX_PAYLOAD_LEN is 6.19, after the tables' 6.18");
         assertTrue(table.find(271, 1).isEmpty(), "TIPC options start at 127");
+        assertTrue(table.find(274, 18).isEmpty(), "18 is not a BT_* option");
+        assertTrue(table.find(276, 10000).isEmpty(), "RDS_INFO_* are getsockopt only and not listed");
         assertTrue(table.find(-1, 1).isEmpty());
         assertTrue(table.find(1, -1).isEmpty());
     }
@@ -149,6 +177,8 @@ class OptionTableTest {
         assertNull(table.option(Integer.MIN_VALUE, 1));
         assertNull(table.option(1, Integer.MAX_VALUE));
         assertEquals("SOL_VSOCK", table.levelName(287));
+        assertEquals("SOL_CAN_RAW", table.levelName(101));
+        assertEquals("SOL_AX25", table.levelName(257));
         assertNull(table.levelName(288));
         assertNull(table.levelName(-1));
         assertNull(table.levelName(2));

@@ -60,6 +60,7 @@ class SecretsTest {
         assertEquals(136, Secrets.secretFrom(6, 32));
         assertEquals(208, Secrets.secretFrom(6, 38));
         assertEquals(8, Secrets.secretFrom(132, 23));   // SCTP_AUTH_KEY: after assoc id, key number and length
+        assertEquals(33, Secrets.secretFrom(274, 17));  // BT_ISO_QOS: bcast.bcode, after the QoS and encryption
         byte[] md5 = new byte[216];
         md5[0] = 2;
         System.arraycopy(KEY, 0, md5, 136, 16);
