@@ -102,9 +102,10 @@ public final class SockwatchCommand implements Callable<Integer> {
             + " (or one JSON record per count with --json). bpftrace backend")
     boolean countsOnly;
 
-    @Option(names = "--no-batch", description = "bpftrace backend: print each call as it happens (bpftrace wakes up"
-            + " for every call: about 4 times what a call costs the traced program by default, where calls are kept"
-            + " in the kernel and shown in time order 70 to 100 ms later)")
+    @Option(names = "--no-batch", description = "bpftrace backend: print each call as it happens. By default calls"
+            + " are kept in the kernel and shown in time order 70 to 100 ms later, which spares the traced program a"
+            + " wake-up of bpftrace per call (on bpftrace 0.17 about 4/5 of its cost), up to 61,000 calls a second"
+            + " and bursts of 16384; past that, calls are counted and reported lost")
     boolean noBatch;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",

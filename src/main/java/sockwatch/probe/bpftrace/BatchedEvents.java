@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
 
 /**
  * Turns the probe's batched output ($10, see setsockopt.bt's "Batched") back into its line-per-call stream, in
- * time order: the events of each drained slot ({@code @e0[<ktime>, <tid>]: (<30 numbers>)}) become the SW2 lines
+ * time order: the events of each drained slot ({@code @e0[<ktime>, <tid>]: (<20 words>)}) become the SW2 lines
  * the probe would have printed, held until {@code SW1 DRAINED <slot>} says every event before the slot's end has
  * been printed, then released sorted by kernel time. A process's exit ({@code SW1 EXIT <pid> <ktime>}) is held
  * the same way, so that it never overtakes its own last calls. Other lines pass at once.
  *
  * <p>Losses: each slot's count ({@code @n0: <calls>}) is compared with the events that arrived, and what is
- * missing (its map was full) is reported as lost at once; at the end the probe's total ({@code @made: <calls>})
+ * missing (past its CPU's budget, or its map was full) is reported as lost at once; at the end the probe's total ({@code @made: <calls>})
  * catches anything else (a slot drained while it was still being written, when bpftrace's printing fell more
  * than a slot behind). An event printed twice (the same kernel time and thread) counts once.
  */
@@ -31,7 +31,6 @@ public final class BatchedEvents {
     private static final Pattern COUNT = Pattern.compile("@n[0-3]: (\\d+)");
     private static final Pattern MADE = Pattern.compile("@made: (\\d+)");
     private static final String DRAINED = "SW1 DRAINED ";
-    private static final String SW2 = "SW2 ";
     private static final String EXIT = "SW1 EXIT ";
     private static final String END = "SW1 END";
 
@@ -86,20 +85,6 @@ public final class BatchedEvents {
                 }
             }
             out.accept(line);   // malformed: the parser says so
-            return;
-        }
-        if (line.startsWith(SW2)) {
-            // a call past its CPU's budget for the slot, printed at once: held in time order with the kept ones
-            String[] w = line.split(" ", 5);
-            if (w.length == 5) {
-                try {
-                    hold(new Key(Long.parseUnsignedLong(w[1]), Long.parseLong(w[3])), line, out);
-                    return;
-                } catch (NumberFormatException e) {
-                    // passed on: the parser says it is malformed
-                }
-            }
-            out.accept(line);
             return;
         }
         if (line.startsWith("@n")) {
