@@ -33,7 +33,7 @@ class SecurityTest {
         try {
             List<String> argv = cmdline(waitForChild(sw).pid());
             List<String> params = argv.subList(argv.indexOf("-e") + 2, argv.size());
-            assertEquals(9, params.size(), params.toString());
+            assertEquals(12, params.size(), params.toString());   // $1-$9, then the batches' $10-$12
             assertTrue(params.stream().allMatch(p -> p.matches("\\d+")), params.toString());
             byte[] comm = java.util.Arrays.copyOf(INJECTION.getBytes(StandardCharsets.UTF_8), 16);
             comm[15] = 0;
@@ -78,9 +78,12 @@ class SecurityTest {
             // commons-exec trims every argument: the file's final newline is the only difference.
             assertEquals(argv.get(e + 1).equals(with32.strip()) ? with32.strip() : expected.strip(), argv.get(e + 1),
                     "the -e program is the shipped resource for " + version);
-            // several names: filtered in Java, so $6-$9 say "any"
-            assertEquals(List.of("0", "0", "1", "0", "0", "0", "0", "0", "0"), argv.subList(e + 2, argv.size()),
+            // several names: filtered in Java, so $6-$9 say "any"; then batched (1) and its budget, numbers
+            List<String> params = argv.subList(e + 2, argv.size());
+            assertEquals(List.of("0", "0", "1", "0", "0", "0", "0", "0", "0", "1"), params.subList(0, 10),
                     "positional params are numbers");
+            assertEquals(12, params.size(), params.toString());
+            assertTrue(params.subList(10, 12).stream().allMatch(p -> p.matches("[1-9]\\d*")), params.toString());
             assertTrue(argv.stream().noneMatch(a -> a.contains("pwned") || a.contains("$(id)")), argv.toString());
         } finally {
             sw.destroy();
