@@ -32,7 +32,8 @@ public final class Fixtures {
         }
     }
 
-    public static final class CollectingSink implements EventSink {
+    /** What a sink was told, in lists; a test may extend it to see the order too. */
+    public static class CollectingSink implements EventSink {
         public final List<SetsockoptEvent> events = new ArrayList<>();
         public final List<String> malformed = new ArrayList<>();
         public long lost;
@@ -41,6 +42,8 @@ public final class Fixtures {
         public final List<sockwatch.event.CallCount> counts = new ArrayList<>();
         public final List<Long> callsCounted = new ArrayList<>();
         public int tableKeys;
+        public final List<Integer> exited = new ArrayList<>();
+        public final List<Integer> seen = new ArrayList<>();
 
         @Override
         public void event(SetsockoptEvent event) {
@@ -76,6 +79,16 @@ public final class Fixtures {
         public void callsCounted(long total, int keys) {
             callsCounted.add(total);
             tableKeys = keys;
+        }
+
+        @Override
+        public void processExited(int pid) {
+            exited.add(pid);
+        }
+
+        @Override
+        public void processSeen(int pid) {
+            seen.add(pid);
         }
     }
 }

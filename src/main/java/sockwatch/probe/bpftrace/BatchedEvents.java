@@ -1,8 +1,6 @@
 package sockwatch.probe.bpftrace;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -229,14 +227,5 @@ public final class BatchedEvents {
             b.append(' ').append(Long.toUnsignedString(v[i]));
         }
         return b.append(" 0 0 0 0 ").append(v[6] >>> 32).toString();
-    }
-
-    /** For tests: the lines a list of inputs gives. */
-    List<String> feed(List<String> lines) {
-        List<String> out = new ArrayList<>();
-        for (String l : lines) {
-            accept(l, out::add);
-        }
-        return out;
     }
 }

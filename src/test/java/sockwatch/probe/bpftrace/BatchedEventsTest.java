@@ -14,47 +14,39 @@ import sockwatch.support.Fixtures.CollectingSink;
 
 /** Batched mode ($10): the probe's slot maps become its line-per-call stream again, in time order, losses told. */
 class BatchedEventsTest {
-    private final CollectingSink sink = new CollectingSink();
-    private final List<Integer> exits = new ArrayList<>();
-    private final List<Integer> seen = new ArrayList<>();
     private final List<String> order = new ArrayList<>();
+    /** The sink, also noting calls and exits in the order they come. */
+    private final CollectingSink sink = new CollectingSink() {
+        @Override
+        public void event(SetsockoptEvent e) {
+            super.event(e);
+            order.add("call " + e.tid() + " " + e.optname());
+        }
+
+        @Override
+        public void processExited(int pid) {
+            super.processExited(pid);
+            order.add("exit " + pid);
+        }
+    };
 
     private List<BpftraceLineParser.Control> run(List<String> lines) {
         BpftraceLineParser parser = new BpftraceLineParser(0).root(26323);
-        sockwatch.event.EventSink tracking = new sockwatch.event.EventSink() {
-            @Override
-            public void event(SetsockoptEvent e) {
-                sink.event(e);
-                order.add("call " + e.tid() + " " + e.optname());
-            }
-
-            @Override
-            public void lost(long n) {
-                sink.lost(n);
-            }
-
-            @Override
-            public void malformed(String line) {
-                sink.malformed(line);
-            }
-
-            @Override
-            public void processExited(int pid) {
-                exits.add(pid);
-                order.add("exit " + pid);
-            }
-
-            @Override
-            public void processSeen(int pid) {
-                seen.add(pid);
-            }
-        };
-        BatchedEvents batches = new BatchedEvents(tracking::lost);
+        BatchedEvents batches = new BatchedEvents(sink::lost);
         List<BpftraceLineParser.Control> controls = new ArrayList<>();
         for (String line : lines) {
-            batches.accept(line, l -> controls.add(parser.accept(l, tracking)));
+            batches.accept(line, l -> controls.add(parser.accept(l, sink)));
         }
         return controls;
+    }
+
+    /** The lines a list of inputs gives. */
+    private static List<String> feed(BatchedEvents b, List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            b.accept(l, out::add);
+        }
+        return out;
     }
 
     private static String describe(SetsockoptEvent e) {
@@ -81,8 +73,8 @@ class BatchedEventsTest {
                 sink.events.stream().map(BatchedEventsTest::describe).toList());
         // the exit line came before the last call's batch was printed: it is held until that slot is drained
         assertEquals("exit 26323", order.get(order.size() - 1));
-        assertEquals(List.of(26323), exits);
-        assertEquals(List.of(26323), seen);
+        assertEquals(List.of(26323), sink.exited);
+        assertEquals(List.of(26323), sink.seen);
         assertTrue(controls.contains(BpftraceLineParser.Control.ROOT_EXITED));
         assertEquals(BpftraceLineParser.Control.END, controls.get(controls.size() - 1),
                 "END comes last: bpftrace's own print of the cleared maps after it is dropped");
@@ -95,13 +87,13 @@ class BatchedEventsTest {
                 + " 0, 0, 0, 0, 0, 0, 0)";
         String early = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
         BatchedEvents b = new BatchedEvents(n -> { });
-        List<String> out = b.feed(List.of(late, early, "@n0: 1"));
+        List<String> out = feed(b, List.of(late, early, "@n0: 1"));
         assertEquals(List.of(), out, "nothing is released before a drain says its slot is complete");
-        out = b.feed(List.of("SW1 DRAINED 0"));
+        out = feed(b, List.of("SW1 DRAINED 0"));
         assertEquals(1, out.size());
         assertTrue(out.get(0).startsWith("SW2 9 7 7 3 6 1 4 0 0 0 4 8 0 "), out.get(0));
         assertEquals(1, b.waiting(), "the later slot's event waits for its own drain");
-        out = b.feed(List.of("@n1: 1", "SW1 DRAINED 1"));
+        out = feed(b, List.of("@n1: 1", "SW1 DRAINED 1"));
         assertTrue(out.get(0).startsWith("SW2 " + ((1L << 25) + 5) + " 7 7 3 6 1 4 0 0 0 4 8 1 "), out.get(0));
     }
 
@@ -110,9 +102,9 @@ class BatchedEventsTest {
         List<Long> lost = new ArrayList<>();
         BatchedEvents b = new BatchedEvents(lost::add);
         String e = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
-        b.feed(List.of(e, e, "@n0: 5", "SW1 DRAINED 0"));
+        feed(b, List.of(e, e, "@n0: 5", "SW1 DRAINED 0"));
         assertEquals(List.of(4L), lost, "5 counted, 1 arrived (printed twice: the same time and thread is one call)");
-        b.feed(List.of("@made: 7", "SW1 END"));
+        feed(b, List.of("@made: 7", "SW1 END"));
         assertEquals(List.of(4L, 2L), lost, "the total says 2 more were made than the slots' counts told");
     }
 
@@ -121,7 +113,7 @@ class BatchedEventsTest {
         List<Long> lost = new ArrayList<>();
         BatchedEvents b = new BatchedEvents(lost::add);
         String e = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
-        List<String> out = b.feed(List.of(e, "@n0: 1", "SW1 DRAINED 0", e, "@n0: 1", "SW1 DRAINED 0"));
+        List<String> out = feed(b, List.of(e, "@n0: 1", "SW1 DRAINED 0", e, "@n0: 1", "SW1 DRAINED 0"));
         assertEquals(1, out.size(), out.toString());
         assertEquals(List.of(), lost, "one call, printed and counted twice, is not a loss");
     }
@@ -131,7 +123,7 @@ class BatchedEventsTest {
         assertNull(BatchedEvents.toLine("1", "2", "1, 2, 3"));
         assertNull(BatchedEvents.toLine("1", "2", String.join(", ", java.util.Collections.nCopies(20, "x"))));
         BatchedEvents b = new BatchedEvents(n -> { });
-        assertEquals(List.of("@e0[1, 2]: (1, 2)"), b.feed(List.of("@e0[1, 2]: (1, 2)")),
+        assertEquals(List.of("@e0[1, 2]: (1, 2)"), feed(b, List.of("@e0[1, 2]: (1, 2)")),
                 "passed on, for the parser to count as malformed");
     }
 }
