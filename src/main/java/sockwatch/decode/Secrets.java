@@ -8,8 +8,18 @@ import java.util.Map;
  * JSON goes to log pipelines, so a key is dropped where the event is made, before any output, summary or
  * fixture can see it: the bytes before the secret are kept (a TLS version and cipher, an MD5 peer address),
  * the rest never. Offsets are the uapi structs' (include/uapi/linux/tcp.h, tls.h, if_alg.h, sctp.h), the same in
- * both ABIs; BT_ISO_QOS's is from the kernel-internal include/net/bluetooth/bluetooth.h (no u64 or pointer in
- * it, so also the same in both).
+ * both ABIs: each field before a key is a fixed-size integer, char array or __kernel_sockaddr_storage (128 bytes
+ * in both), so no long or pointer shifts it; BT_ISO_QOS's is from the kernel-internal
+ * include/net/bluetooth/bluetooth.h (no u64 or pointer in it, so also the same in both).
+ * <p>
+ * Options checked and left out, because what they carry names or locates a key, or is public, but is not one:
+ * TCP_AO_REPAIR (the ISNs travel in the clear SYNs and the SNEs are counters; the traffic keys are derived from
+ * the master key, which only TCP_AO_ADD_KEY carries), TCP_AO_DEL_KEY and TCP_AO_INFO (key ids and counters),
+ * ALG_SET_KEY_BY_KEY_SERIAL (a keyring serial number), RXRPC_SECURITY_KEY and RXRPC_SECURITY_KEYRING (a key's
+ * or keyring's description, which rxrpc_request_key() looks up), SCTP_AUTH_ACTIVE_KEY, SCTP_AUTH_DELETE_KEY and
+ * SCTP_AUTH_DEACTIVATE_KEY (struct sctp_authkeyid: a key number), BT_SECURITY (a level and a key size),
+ * IP(V6)_IPSEC_POLICY and IP(V6)_XFRM_POLICY (policies and templates: algorithm masks, no SA keys), and
+ * RDS_FREE_MR (an MR cookie, which the peer is sent anyway).
  */
 public final class Secrets {
     private static final int SOL_TCP = 6;
@@ -28,6 +38,9 @@ public final class Secrets {
         // struct tcp_ao_add: addr (128), alg_name[64], ifindex, flags, reserved2, prefix, sndid, rcvid, maxlen,
         // keyflags, keylen, then key[80] at 208
         put(SOL_TCP, 38, 208);   // TCP_AO_ADD_KEY
+        // struct tcp_ao_getsockopt: addr (128), alg_name[64], then key[80] at 192. TCP_AO_GET_KEYS is getsockopt
+        // only (setsockopt answers ENOPROTOOPT), but a program may pass it anyway with a buffer a getsockopt filled
+        put(SOL_TCP, 41, 192);   // TCP_AO_GET_KEYS
         // struct tls_crypto_info {u16 version; u16 cipher_type;} then iv, key, salt, rec_seq
         put(SOL_TLS, 1, 4);      // TLS_TX
         put(SOL_TLS, 2, 4);      // TLS_RX

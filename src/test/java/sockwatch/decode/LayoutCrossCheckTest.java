@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * machine's headers as a 64-bit and as a 32-bit (i386) program: sizes and field offsets must be the ones
  * StructValuesTest builds its bytes at. A 32-bit program's group_req/group_source_req are what the kernel's
  * compat_group_req/compat_group_source_req (packed, include/net/compat.h) read, and its sock_fprog is
- * compat_sock_fprog. Also checks the name tables against the headers: SOF_TIMESTAMPING_* and PACKET_MR_*.
+ * compat_sock_fprog. The key offsets Secrets cuts at are checked in both too. Also checks the name tables against the headers: SOF_TIMESTAMPING_* and PACKET_MR_*.
  */
 class LayoutCrossCheckTest {
 
@@ -37,6 +37,8 @@ class LayoutCrossCheckTest {
             #include <linux/icmp.h>
             #include <linux/icmpv6.h>
             #include <linux/net_tstamp.h>
+            #include <linux/tcp.h>
+            #include <linux/sctp.h>
             #define O(s, f) printf("%s.%s %zu\\n", #s, #f, offsetof(struct s, f));
             #define S(s) printf("%s %zu\\n", #s, sizeof(struct s));
             int main(void) {
@@ -48,6 +50,7 @@ class LayoutCrossCheckTest {
                 S(packet_mreq) O(packet_mreq, mr_type) O(packet_mreq, mr_alen) O(packet_mreq, mr_address)
                 S(tpacket_req) S(tpacket_req3) O(tpacket_req3, tp_retire_blk_tov) O(tpacket_req3, tp_feature_req_word)
                 S(icmp_filter) S(icmp6_filter) S(so_timestamping) O(so_timestamping, bind_phc)
+                O(tcp_md5sig, tcpm_key) O(sctp_authkey, sca_key)
             #ifdef PACKET_MR_MULTICAST
                 printf("PACKET_MR_MULTICAST %d\\n", PACKET_MR_MULTICAST);
             #endif
@@ -74,6 +77,8 @@ class LayoutCrossCheckTest {
             Map.entry("tpacket_req3.tp_retire_blk_tov", 16L), Map.entry("tpacket_req3.tp_feature_req_word", 24L),
             Map.entry("icmp_filter", 4L), Map.entry("icmp6_filter", 32L), Map.entry("so_timestamping", 8L),
             Map.entry("so_timestamping.bind_phc", 4L),
+            // where Secrets cuts (the TCP-AO structs are newer than these headers: their offsets are in Secrets)
+            Map.entry("tcp_md5sig.tcpm_key", 136L), Map.entry("sctp_authkey.sca_key", 8L),
             Map.entry("PACKET_MR_MULTICAST", 0L), Map.entry("PACKET_MR_PROMISC", 1L),
             Map.entry("PACKET_MR_ALLMULTI", 2L), Map.entry("PACKET_MR_UNICAST", 3L));
 

@@ -59,6 +59,7 @@ class SecretsTest {
         assertEquals(136, Secrets.secretFrom(6, 14));
         assertEquals(136, Secrets.secretFrom(6, 32));
         assertEquals(208, Secrets.secretFrom(6, 38));
+        assertEquals(192, Secrets.secretFrom(6, 41));   // TCP_AO_GET_KEYS: after addr and alg_name
         assertEquals(8, Secrets.secretFrom(132, 23));   // SCTP_AUTH_KEY: after assoc id, key number and length
         assertEquals(33, Secrets.secretFrom(274, 17));  // BT_ISO_QOS: bcast.bcode, after the QoS and encryption
         byte[] md5 = new byte[216];
@@ -67,6 +68,23 @@ class SecretsTest {
         SetsockoptEvent e = event(6, 14, md5);
         assertEquals(136, e.value().length);
         assertFalse(both(e).contains(KEY_HEX), both(e));
+    }
+
+    @Test
+    void aoGetKeysKeepsOnlyAddrAndAlgName() {
+        byte[] get = new byte[296];   // sizeof(struct tcp_ao_getsockopt)
+        get[0] = 2;
+        System.arraycopy(KEY, 0, get, 192, 16);
+        SetsockoptEvent e = event(6, 41, get);
+        assertTrue(e.redacted());
+        assertEquals(192, e.value().length);
+        String out = both(e);
+        assertFalse(out.contains(KEY_HEX) || out.contains("SECRET"), out);
+        assertTrue(out.contains("key redacted} (296 bytes)"), out);
+        // not keys (Secrets' comment says why): decoded or shown whole
+        assertEquals(-1, Secrets.secretFrom(6, 42));    // TCP_AO_REPAIR
+        assertEquals(-1, Secrets.secretFrom(279, 7));   // ALG_SET_KEY_BY_KEY_SERIAL
+        assertEquals(-1, Secrets.secretFrom(272, 1));   // RXRPC_SECURITY_KEY
     }
 
     @Test
