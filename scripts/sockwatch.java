@@ -178,12 +178,14 @@
 //FILES sockwatch/decode/sol_llc.tsv=../src/main/resources/sockwatch/decode/sol_llc.tsv
 //FILES sockwatch/decode/sol_mptcp.tsv=../src/main/resources/sockwatch/decode/sol_mptcp.tsv
 //FILES sockwatch/decode/sol_netlink.tsv=../src/main/resources/sockwatch/decode/sol_netlink.tsv
+//FILES sockwatch/decode/sol_netrom.tsv=../src/main/resources/sockwatch/decode/sol_netrom.tsv
 //FILES sockwatch/decode/sol_nfc.tsv=../src/main/resources/sockwatch/decode/sol_nfc.tsv
 //FILES sockwatch/decode/sol_packet.tsv=../src/main/resources/sockwatch/decode/sol_packet.tsv
 //FILES sockwatch/decode/sol_pnpipe.tsv=../src/main/resources/sockwatch/decode/sol_pnpipe.tsv
 //FILES sockwatch/decode/sol_pppol2tp.tsv=../src/main/resources/sockwatch/decode/sol_pppol2tp.tsv
 //FILES sockwatch/decode/sol_raw.tsv=../src/main/resources/sockwatch/decode/sol_raw.tsv
 //FILES sockwatch/decode/sol_rds.tsv=../src/main/resources/sockwatch/decode/sol_rds.tsv
+//FILES sockwatch/decode/sol_rose.tsv=../src/main/resources/sockwatch/decode/sol_rose.tsv
 //FILES sockwatch/decode/sol_rxrpc.tsv=../src/main/resources/sockwatch/decode/sol_rxrpc.tsv
 //FILES sockwatch/decode/sol_sctp.tsv=../src/main/resources/sockwatch/decode/sol_sctp.tsv
 //FILES sockwatch/decode/sol_socket.tsv=../src/main/resources/sockwatch/decode/sol_socket.tsv

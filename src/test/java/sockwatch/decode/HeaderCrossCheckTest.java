@@ -60,6 +60,9 @@ class HeaderCrossCheckTest {
             #include <linux/rds.h>
             #include <netipx/ipx.h>
             #include <netax25/ax25.h>
+            #include <netatalk/at.h>
+            #include <netrom/netrom.h>
+            #include <netrose/rose.h>
             #include <netiucv/iucv.h>
             """;
 

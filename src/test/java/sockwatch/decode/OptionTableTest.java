@@ -124,6 +124,10 @@ class OptionTableTest {
             "257, 1, AX25_WINDOW, UINT",
             "257, 7, AX25_EXTSEQ, BOOL",
             "257, 25, SO_BINDTODEVICE, STRING",
+            "259, 1, NETROM_T1, UINT",
+            "259, 7, NETROM_IDLE, UINT",
+            "260, 1, ROSE_DEFER, BOOL",
+            "260, 7, ROSE_HOLDBACK, UINT",
             "101, 1, CAN_RAW_FILTER, BYTES",
             "101, 2, CAN_RAW_ERR_FILTER, UINT",
             "101, 3, CAN_RAW_LOOPBACK, BOOL",
@@ -179,6 +183,9 @@ class OptionTableTest {
         assertEquals("SOL_VSOCK", table.levelName(287));
         assertEquals("SOL_CAN_RAW", table.levelName(101));
         assertEquals("SOL_AX25", table.levelName(257));
+        assertEquals("SOL_ATALK", table.levelName(258));   // named, with no options (AppleTalk has none)
+        assertTrue(table.find(258, 1).isEmpty());
+        assertEquals("SOL_ROSE", table.levelName(260));
         assertNull(table.levelName(288));
         assertNull(table.levelName(-1));
         assertNull(table.levelName(2));
