@@ -158,6 +158,7 @@
 //FILES sockwatch/decode/dscp.tsv=../src/main/resources/sockwatch/decode/dscp.tsv
 //FILES sockwatch/decode/ecn.tsv=../src/main/resources/sockwatch/decode/ecn.tsv
 //FILES sockwatch/decode/errno.tsv=../src/main/resources/sockwatch/decode/errno.tsv
+//FILES sockwatch/decode/icmp_types.tsv=../src/main/resources/sockwatch/decode/icmp_types.tsv
 //FILES sockwatch/decode/levels.tsv=../src/main/resources/sockwatch/decode/levels.tsv
 //FILES sockwatch/decode/packet_mr_types.tsv=../src/main/resources/sockwatch/decode/packet_mr_types.tsv
 //FILES sockwatch/decode/sof_timestamping.tsv=../src/main/resources/sockwatch/decode/sof_timestamping.tsv
@@ -195,6 +196,7 @@
 //FILES sockwatch/decode/sol_udp.tsv=../src/main/resources/sockwatch/decode/sol_udp.tsv
 //FILES sockwatch/decode/sol_vsock.tsv=../src/main/resources/sockwatch/decode/sol_vsock.tsv
 //FILES sockwatch/decode/sol_xdp.tsv=../src/main/resources/sockwatch/decode/sol_xdp.tsv
+//FILES sockwatch/decode/txrehash.tsv=../src/main/resources/sockwatch/decode/txrehash.tsv
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt
 //FILES sockwatch/snapshot/derived.tsv=../src/main/resources/sockwatch/snapshot/derived.tsv
 //FILES sockwatch/snapshot/options.tsv=../src/main/resources/sockwatch/snapshot/options.tsv

@@ -5,6 +5,8 @@ import java.util.List;
 
 /** Filters given by setsockopt: a classic BPF program's header, and the ICMP type masks of raw sockets. */
 final class FilterValues {
+    private static final Names ICMP_TYPES = Names.load("icmp_types.tsv");
+
     private FilterValues() {
     }
 
@@ -34,13 +36,15 @@ final class FilterValues {
     /**
      * ICMP_FILTER (SOL_RAW): struct icmp_filter, a u32 whose bit n set means ICMP type n is dropped
      * (raw_filter()). raw_seticmpfilter() copies min(optlen, 4) bytes over the old filter, so a shorter value
-     * changes only part of a mask we cannot see: it stays raw.
+     * changes only part of a mask we cannot see: it stays raw. The types with a name in icmp_types.tsv are named
+     * too, as strace names them: "{blocked=0,8 (ICMP_ECHOREPLY|ICMP_ECHO)}", JSON {"blocked": [0, 8],
+     * "blocked_names": ["ICMP_ECHOREPLY", "ICMP_ECHO"]} (the numbers stay, the names are added).
      */
     static DecodedValue icmp(Capture c) {
         if (!c.fits(4)) {
             return null;
         }
-        return blocked(c, 1);
+        return blocked(c, 1, ICMP_TYPES);
     }
 
     /**
@@ -52,11 +56,14 @@ final class FilterValues {
         if (!c.fits(32)) {
             return null;
         }
-        return blocked(c, 8);
+        return blocked(c, 8, null);
     }
 
-    /** The blocked types of {@code words} u32 masks: JSON a list of type numbers, text as ranges "0-127,130". */
-    private static DecodedValue blocked(Capture c, int words) {
+    /**
+     * The blocked types of {@code words} u32 masks: JSON a list of type numbers, text as ranges "0-127,130"; with
+     * names (a one-word mask: ICMP_FILTER), the named ones also by name (text in parentheses, JSON "blocked_names").
+     */
+    private static DecodedValue blocked(Capture c, int words, Names names) {
         List<Object> types = new ArrayList<>();
         StringBuilder ranges = new StringBuilder();
         int runStart = -1;
@@ -75,6 +82,15 @@ final class FilterValues {
                 runStart = -1;
             }
         }
-        return new Fields().put("blocked", types, ranges.length() == 0 ? "none" : ranges.toString()).done(c);
+        if (names == null) {
+            return new Fields().put("blocked", types, ranges.length() == 0 ? "none" : ranges.toString()).done(c);
+        }
+        List<String> named = names.bits(c.u32(0));
+        if (!named.isEmpty()) {
+            ranges.append(" (").append(String.join("|", named)).append(')');
+        }
+        Fields f = new Fields().put("blocked", types, ranges.length() == 0 ? "none" : ranges.toString());
+        f.json().put("blocked_names", named);
+        return f.done(c);
     }
 }

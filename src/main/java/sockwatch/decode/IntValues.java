@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Ints whose bits mean something: the TOS/traffic class byte, IP_LOCAL_PORT_RANGE's two ports, SO_TIMESTAMPING's
- * flags. Names come from this package's TSV files; a value they do not name stays a number.
+ * Ints whose bits or values mean something: the TOS/traffic class byte, IP_LOCAL_PORT_RANGE's two ports,
+ * SO_TIMESTAMPING's flags, SO_TXREHASH's values. Names come from this package's TSV files; a value they do not
+ * name stays a number.
  */
 final class IntValues {
     private static final Names DSCP = Names.load("dscp.tsv");
     private static final Names ECN = Names.load("ecn.tsv");
     private static final Names TIMESTAMPING = Names.load("sof_timestamping.tsv");
+    private static final Names TXREHASH = Names.load("txrehash.tsv");
 
     private IntValues() {
     }
@@ -31,6 +33,16 @@ final class IntValues {
             text = v + " (dscp=" + (name != null ? name : Long.toString(dscp)) + ", ecn=" + ECN.name(v & 3) + ")";
         }
         return new DecodedValue(v, c.withSuffix(text), null);
+    }
+
+    /**
+     * SO_TXREHASH: sk_setsockopt() takes -1..1 (else EINVAL) and stores it as a u8, so -1 is 255,
+     * SOCK_TXREHASH_DEFAULT: "-1 (SOCK_TXREHASH_DEFAULT)", "1 (SOCK_TXREHASH_ENABLED)"; a value the kernel refuses
+     * is the number alone. JSON stays the number (the JSON contract), as for IP_TOS.
+     */
+    static DecodedValue txrehash(Capture c, long v) {
+        String name = v >= -1 && v <= 1 ? TXREHASH.name(v & 0xff) : null;
+        return new DecodedValue(v, c.withSuffix(name == null ? Long.toString(v) : v + " (" + name + ")"), null);
     }
 
     /**

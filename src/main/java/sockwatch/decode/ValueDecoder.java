@@ -47,6 +47,7 @@ public final class ValueDecoder {
             case STRING -> string(c);
             case BYTES -> null;
             case TOS -> tos(optionOrNull, c);
+            case TXREHASH -> c.fits(4) ? IntValues.txrehash(c, c.le32(0)) : null;
             case IP_MREQ, IP_MULTICAST_IF, IP_MREQ_SOURCE, IPV6_MREQ, GROUP_REQ, GROUP_SOURCE_REQ, SOCK_FPROG,
                     PACKET_MREQ, TPACKET_REQ, ICMP_FILTER, ICMP6_FILTER, TIMESTAMPING, PORT_RANGE, TCP_AO_DEL,
                     TCP_AO_INFO, TCP_AO_REPAIR -> c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);

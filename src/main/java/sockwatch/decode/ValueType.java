@@ -53,6 +53,8 @@ public enum ValueType {
     TOS,
     /** IP_LOCAL_PORT_RANGE: a u32, low port in the lower 16 bits, high port in the upper 16. */
     PORT_RANGE,
+    /** SO_TXREHASH: an int of -1..1, named SOCK_TXREHASH_* (-1 is the kernel's u8 255, DEFAULT). */
+    TXREHASH,
     /** struct tcp_ao_del (TCP_AO_DEL_KEY). */
     TCP_AO_DEL,
     /** struct tcp_ao_info_opt (TCP_AO_INFO). */

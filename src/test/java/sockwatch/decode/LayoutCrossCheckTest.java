@@ -114,6 +114,26 @@ class LayoutCrossCheckTest {
         types.all().forEach((n, name) -> assertEquals(Long.valueOf(n), header.get(name), name));
     }
 
+    /** The value names kept as data (ICMP types, SO_TXREHASH values): every one as its header defines it. */
+    @Test
+    void valueNamesMatchTheHeaders() throws Exception {
+        requireGcc(List.of());
+        Map<String, String> files = Map.of("icmp_types.tsv", "linux/icmp.h", "txrehash.tsv", "linux/socket.h");
+        StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <sys/socket.h>\n");
+        files.values().forEach(h -> c.append("#include <").append(h).append(">\n"));
+        c.append("int main(void) {\n");
+        Map<String, Long> ours = new TreeMap<>();
+        for (String file : files.keySet()) {
+            Names.load(file).all().forEach((n, name) -> ours.put(name, (long) n));
+        }
+        ours.keySet().forEach(name -> c.append("#ifdef ").append(name).append("\n    printf(\"").append(name)
+                .append(" %d\\n\", ").append(name).append(");\n#endif\n"));
+        c.append("    return 0;\n}\n");
+        Map<String, Long> header = sockwatch.support.CPrograms.namedNumbers(dir, "names", c.toString(), List.of());
+        assertEquals(16, ours.size());
+        assertEquals(ours, new TreeMap<>(header));
+    }
+
     /**
      * SOF_TIMESTAMPING_* are enum members (no #ifdef), so the installed header's text is read: every name it has
      * must sit at the same bit in our table; names newer than the header are listed, and a minimum keeps the

@@ -170,11 +170,36 @@ class StructValuesTest {
     @Test
     void icmpFilterListsTheBlockedTypes() {
         DecodedValue d = decode("SOL_RAW", "ICMP_FILTER", le(4).putInt((1 << 0) | (1 << 3) | (1 << 4) | (1 << 5)).array());
-        assertEquals("{blocked=0,3-5}", d.text());
-        assertEquals(Map.of("blocked", List.of(0L, 3L, 4L, 5L)), d.json());
-        assertEquals("{blocked=none}", decode("SOL_RAW", "ICMP_FILTER", new byte[4]).text());
+        assertEquals("{blocked=0,3-5 (ICMP_ECHOREPLY|ICMP_DEST_UNREACH|ICMP_SOURCE_QUENCH|ICMP_REDIRECT)}", d.text());
+        assertEquals(List.of("blocked", "blocked_names"), List.copyOf(((Map<?, ?>) d.json()).keySet()));
+        assertEquals(Map.of("blocked", List.of(0L, 3L, 4L, 5L), "blocked_names",
+                List.of("ICMP_ECHOREPLY", "ICMP_DEST_UNREACH", "ICMP_SOURCE_QUENCH", "ICMP_REDIRECT")), d.json());
+        DecodedValue none = decode("SOL_RAW", "ICMP_FILTER", new byte[4]);
+        assertEquals("{blocked=none}", none.text());
+        assertEquals(Map.of("blocked", List.of(), "blocked_names", List.of()), none.json());
+        // types icmp.h does not name stay numbers, in the ranges only
+        DecodedValue unnamed = decode("SOL_RAW", "ICMP_FILTER", le(4).putInt((1 << 1) | (1 << 8) | (1 << 31)).array());
+        assertEquals("{blocked=1,8,31 (ICMP_ECHO)}", unnamed.text());
+        assertEquals(List.of("ICMP_ECHO"), ((Map<?, ?>) unnamed.json()).get("blocked_names"));
+        assertEquals("{blocked=1-2,6-7} (first 4 of 8 bytes)",
+                ValueDecoder.decode(opt("SOL_RAW", "ICMP_FILTER"), le(4).putInt(0xc6).array(), 8).text());
         assertEquals("0x0100 (2 bytes)", decode("SOL_RAW", "ICMP_FILTER", new byte[] {1, 0}).text(),
                 "the kernel copies 2 bytes over the old mask: the rest is not known");
+    }
+
+    @Test
+    void txrehashNamesWhatTheKernelStores() {
+        assertEquals(new DecodedValue(1L, "1 (SOCK_TXREHASH_ENABLED)", null),
+                decode("SOL_SOCKET", "SO_TXREHASH", le(4).putInt(1).array()));
+        assertEquals("0 (SOCK_TXREHASH_DISABLED)", decode("SOL_SOCKET", "SO_TXREHASH", new byte[4]).text());
+        // -1 is stored as (u8) 255, SOCK_TXREHASH_DEFAULT; 255 itself, and 2, are refused (EINVAL): numbers only
+        assertEquals(new DecodedValue(-1L, "-1 (SOCK_TXREHASH_DEFAULT)", null),
+                decode("SOL_SOCKET", "SO_TXREHASH", le(4).putInt(-1).array()));
+        assertEquals(new DecodedValue(255L, "255", null), decode("SOL_SOCKET", "SO_TXREHASH", le(4).putInt(255).array()));
+        assertEquals("2", decode("SOL_SOCKET", "SO_TXREHASH", le(4).putInt(2).array()).text());
+        assertEquals("1 (SOCK_TXREHASH_ENABLED) (first 4 of 8 bytes)",
+                ValueDecoder.decode(opt("SOL_SOCKET", "SO_TXREHASH"), le(4).putInt(1).array(), 8).text());
+        assertEquals("0x0100 (2 bytes)", decode("SOL_SOCKET", "SO_TXREHASH", new byte[] {1, 0}).text());
     }
 
     @Test

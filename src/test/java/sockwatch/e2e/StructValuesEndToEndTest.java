@@ -178,7 +178,7 @@ class StructValuesEndToEndTest {
             assertTrue(s.stdout().contains(") to " + v + " on fd "), v + "\n" + s.stdout());
         }
         String flags = "{flags=0x1a (SOF_TIMESTAMPING_TX_SOFTWARE|SOF_TIMESTAMPING_RX_SOFTWARE|SOF_TIMESTAMPING_SOFTWARE)";
-        assertTrue(b.stdout().contains("ICMP_FILTER (SOL_RAW) to {blocked=0,8} on fd "), b.stdout());
+        assertTrue(b.stdout().contains("ICMP_FILTER (SOL_RAW) to {blocked=0,8 (ICMP_ECHOREPLY|ICMP_ECHO)} on fd "), b.stdout());
         assertTrue(b.stdout().contains(flags + ", bind_phc=0} on fd "), b.stdout());
         assertTrue(b.stdout().contains("PACKET_ADD_MEMBERSHIP (SOL_PACKET) to {ifindex=1, type=PACKET_MR_PROMISC,"
                 + " alen=0, address=} on fd "), b.stdout());
