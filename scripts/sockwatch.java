@@ -160,6 +160,7 @@
 //FILES sockwatch/decode/errno.tsv=../src/main/resources/sockwatch/decode/errno.tsv
 //FILES sockwatch/decode/icmp_types.tsv=../src/main/resources/sockwatch/decode/icmp_types.tsv
 //FILES sockwatch/decode/levels.tsv=../src/main/resources/sockwatch/decode/levels.tsv
+//FILES sockwatch/decode/mcast_fmode.tsv=../src/main/resources/sockwatch/decode/mcast_fmode.tsv
 //FILES sockwatch/decode/packet_mr_types.tsv=../src/main/resources/sockwatch/decode/packet_mr_types.tsv
 //FILES sockwatch/decode/sof_timestamping.tsv=../src/main/resources/sockwatch/decode/sof_timestamping.tsv
 //FILES sockwatch/decode/sol_alg.tsv=../src/main/resources/sockwatch/decode/sol_alg.tsv

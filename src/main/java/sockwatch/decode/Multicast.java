@@ -7,6 +7,7 @@ package sockwatch.decode;
  * A value shorter than the smallest struct the kernel accepts returns null (ValueDecoder shows it raw).
  */
 final class Multicast {
+    private static final Names FMODES = Names.load("mcast_fmode.tsv");
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     /** sizeof(struct sockaddr_storage): 128 in both ABIs. */
@@ -107,6 +108,90 @@ final class Multicast {
         return f.done(c);
     }
 
+    /**
+     * IP_MSFILTER: struct ip_msfilter {multiaddr; interface; u32 fmode; u32 numsrc; __be32 slist[numsrc]}, the
+     * same in both ABIs. do_ip_setsockopt() wants optlen >= 16 (IP_MSFILTER_SIZE(0)) and room for numsrc sources
+     * (EINVAL otherwise). The sources shown are those within optlen that were captured (the probe reads 64 bytes:
+     * the header and 12 sources); "..." and the "(first n of m bytes)" note say when there are more.
+     */
+    static DecodedValue msfilter(Capture c) {
+        if (c.optlen < 16) {
+            return null;
+        }
+        Fields f = new Fields();
+        addr(f, "multiaddr", c, 0);
+        addr(f, "interface", c, 4);
+        fmode(f, c, 8);
+        f.u32("numsrc", c, 12);
+        sources(f, c, 12, 16, 4, Multicast::inAddr);
+        return f.done(c);
+    }
+
+    /**
+     * MCAST_MSFILTER (SOL_IP, SOL_IPV6): struct group_filter {u32 interface; sockaddr_storage group; u32 fmode;
+     * u32 numsrc; sockaddr_storage slist[numsrc]}: group at 8, fmode 136, numsrc 140, slist 144 from a 64-bit
+     * caller; compat_group_filter (include/net/compat.h) is packed: 4, 132, 136, 140. The kernel wants optlen >=
+     * the offset of slist (GROUP_FILTER_SIZE(0)). The probe's 64 bytes hold the interface and the group only, so
+     * fmode, numsrc and the sources are normally "(not captured)".
+     */
+    static DecodedValue groupFilter(Capture c, boolean compat) {
+        int group = compat ? 4 : 8;
+        int fmode = group + SOCKADDR_STORAGE;
+        int slist = fmode + 8;
+        if (c.optlen < slist) {
+            return null;
+        }
+        Fields f = new Fields().u32("interface", c, 0);
+        sockaddr(f, "group", c, group);
+        fmode(f, c, fmode);
+        f.u32("numsrc", c, fmode + 4);
+        sources(f, c, fmode + 4, slist, SOCKADDR_STORAGE, Multicast::sockaddrValue);
+        return f.done(c);
+    }
+
+    private static void fmode(Fields f, Capture c, int at) {
+        if (!c.has(at, 4)) {
+            f.missing("fmode");
+            return;
+        }
+        long v = c.u32(at);
+        String name = FMODES.name(v);
+        f.put("fmode", name != null ? name : (Object) v, name != null ? name : Long.toString(v));
+    }
+
+    /** One source's {json, text}, or null (or a null json) when its bytes were not captured. */
+    private interface Source {
+        Object[] read(Capture c, int at);
+    }
+
+    /**
+     * "slist": the first numsrc sources of {@code size} bytes from {@code at} that lie within optlen and were
+     * captured, in order; ", ..." in the text when numsrc has more (not captured, or past optlen, which the
+     * kernel refuses). Not captured at all when numsrc was not.
+     */
+    private static void sources(Fields f, Capture c, int numsrcAt, int at, int size, Source source) {
+        if (!c.has(numsrcAt, 4)) {
+            f.missing("slist");
+            return;
+        }
+        long numsrc = c.u32(numsrcAt);
+        java.util.List<Object> json = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder("[");
+        for (long i = 0; i < numsrc; i++) {
+            long from = at + i * size;
+            Object[] s = from + size <= c.optlen ? source.read(c, (int) from) : null;
+            if (s == null || s[0] == null) {
+                break;
+            }
+            json.add(s[0]);
+            text.append(text.length() > 1 ? ", " : "").append((String) s[1]);
+        }
+        if (json.size() < numsrc) {
+            text.append(json.isEmpty() ? "..." : ", ...");
+        }
+        f.put("slist", json, text.append(']').toString());
+    }
+
     private static void addr(Fields f, String name, Capture c, int at) {
         String[] a = inAddr(c, at);
         f.put(name, a[0], a[1]);
@@ -134,25 +219,33 @@ final class Multicast {
      * port is not shown: the kernel ignores it in these structs.
      */
     static void sockaddr(Fields f, String name, Capture c, int at) {
-        if (!c.has(at, 2)) {
+        Object[] v = sockaddrValue(c, at);
+        if (v == null) {
             f.missing(name);
-            return;
+        } else {
+            f.put(name, v[0], (String) v[1]);
+        }
+    }
+
+    /** {@link #sockaddr}'s {json, text}, or null when not captured. */
+    private static Object[] sockaddrValue(Capture c, int at) {
+        if (!c.has(at, 2)) {
+            return null;
         }
         int family = c.le16(at);
         if (family == AF_INET && c.has(at + 4, 4)) {
             String a = Endpoints.ipv4(c.slice(at + 4, 4));
-            f.put(name, a, a);
+            return new Object[] {a, a};
         } else if (family == AF_INET6 && c.has(at + 8, 20)) {
             // the address and its scope id (which link a link-local group is on) or nothing
             String a = Endpoints.ipv6(c.slice(at + 8, 16));
             long scope = c.u32(at + 24);
             String s = scope == 0 ? a : a + "%" + scope;
-            f.put(name, s, s);
+            return new Object[] {s, s};
         } else if (family == AF_INET || family == AF_INET6) {
-            f.missing(name);
-        } else {
-            Fields other = new Fields().put("family", family);
-            f.put(name, other.json(), other.text());
+            return null;
         }
+        Fields other = new Fields().put("family", family);
+        return new Object[] {other.json(), other.text()};
     }
 }

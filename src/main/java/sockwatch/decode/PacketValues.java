@@ -38,6 +38,20 @@ final class PacketValues {
     }
 
     /**
+     * PACKET_FANOUT_DATA: fanout_set_data() reads by the fanout group's mode, set by an earlier PACKET_FANOUT
+     * and not in this value: PACKET_FANOUT_CBPF a struct sock_fprog (copy_bpf_fprog_from_user() wants exactly
+     * 16 bytes, 8 from a 32-bit caller), PACKET_FANOUT_EBPF a u32 program fd (exactly 4 bytes), any other mode
+     * EINVAL. The lengths differ, so optlen says which of the two the kernel can have read: never both, never
+     * guessed. Any other length is EINVAL in every mode and stays raw.
+     */
+    static DecodedValue fanoutData(Capture c, boolean compat) {
+        if (c.optlen == 4) {
+            return new Fields().u32("prog_fd", c, 0).done(c);
+        }
+        return c.optlen == (compat ? 8 : 16) ? FilterValues.fprog(c, compat) : null;
+    }
+
+    /**
      * PACKET_RX_RING, PACKET_TX_RING: struct tpacket_req (16 bytes) or tpacket_req3 (28). The kernel picks by the
      * socket's PACKET_VERSION, which one call does not show, and needs optlen >= that struct's size; both start
      * with the same four fields, and the three tpacket_req3 ones are shown when optlen holds them (the kernel

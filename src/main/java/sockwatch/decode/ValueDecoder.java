@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Shows an option value the way the kernel would read it, and raw hex whenever the bytes do not fit the option's
  * type: it never guesses and never throws. Values are little-endian (x86_64, arm64), in the caller's ABI: a 32-bit
- * (compat) program's struct timeval is two 32-bit longs, its sock_fprog 8 bytes, its group_req and group_source_req
- * packed (the kernel's compat_* structs). Every other type reads the same in both ABIs. The structs are read by
+ * (compat) program's struct timeval is two 32-bit longs, its sock_fprog 8 bytes, its group_req, group_source_req
+ * and group_filter packed (the kernel's compat_* structs). Every other type reads the same in both ABIs. The structs are read by
  * the small classes beside this one (Multicast, FilterValues, PacketValues, IntValues, TcpAoValues).
  */
 public final class ValueDecoder {
@@ -50,7 +50,8 @@ public final class ValueDecoder {
             case TXREHASH -> c.fits(4) ? IntValues.txrehash(c, c.le32(0)) : null;
             case IP_MREQ, IP_MULTICAST_IF, IP_MREQ_SOURCE, IPV6_MREQ, GROUP_REQ, GROUP_SOURCE_REQ, SOCK_FPROG,
                     PACKET_MREQ, TPACKET_REQ, ICMP_FILTER, ICMP6_FILTER, TIMESTAMPING, PORT_RANGE, TCP_AO_DEL,
-                    TCP_AO_INFO, TCP_AO_REPAIR -> c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);
+                    TCP_AO_INFO, TCP_AO_REPAIR, IP_MSFILTER, GROUP_FILTER, FANOUT_DATA ->
+                    c.avail == 0 ? null : struct(optionOrNull.type(), c, compat);
         };
         return v != null ? v : raw(c);
     }
@@ -64,6 +65,9 @@ public final class ValueDecoder {
             case IPV6_MREQ -> Multicast.ipv6(c);
             case GROUP_REQ -> Multicast.groupReq(c, compat);
             case GROUP_SOURCE_REQ -> Multicast.groupSourceReq(c, compat);
+            case IP_MSFILTER -> Multicast.msfilter(c);
+            case GROUP_FILTER -> Multicast.groupFilter(c, compat);
+            case FANOUT_DATA -> PacketValues.fanoutData(c, compat);
             case SOCK_FPROG -> FilterValues.fprog(c, compat);
             case ICMP_FILTER -> FilterValues.icmp(c);
             case ICMP6_FILTER -> FilterValues.icmp6(c);

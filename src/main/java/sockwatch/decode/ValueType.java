@@ -55,6 +55,15 @@ public enum ValueType {
     PORT_RANGE,
     /** SO_TXREHASH: an int of -1..1, named SOCK_TXREHASH_* (-1 is the kernel's u8 255, DEFAULT). */
     TXREHASH,
+    /** IP_MSFILTER: struct ip_msfilter {multiaddr; interface; u32 fmode; u32 numsrc; in_addr slist[numsrc]}. */
+    IP_MSFILTER,
+    /**
+     * MCAST_MSFILTER: struct group_filter {u32 interface; sockaddr_storage group; u32 fmode; u32 numsrc;
+     * sockaddr_storage slist[numsrc]}: group at 8, slist at 144, or packed at 4 and 140 for a 32-bit caller.
+     */
+    GROUP_FILTER,
+    /** PACKET_FANOUT_DATA: a struct sock_fprog (the SOCK_FPROG sizes) or a u32 eBPF program fd (4 bytes). */
+    FANOUT_DATA,
     /** struct tcp_ao_del (TCP_AO_DEL_KEY). */
     TCP_AO_DEL,
     /** struct tcp_ao_info_opt (TCP_AO_INFO). */

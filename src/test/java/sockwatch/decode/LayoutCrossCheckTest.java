@@ -51,6 +51,9 @@ class LayoutCrossCheckTest {
                 S(tpacket_req) S(tpacket_req3) O(tpacket_req3, tp_retire_blk_tov) O(tpacket_req3, tp_feature_req_word)
                 S(icmp_filter) S(icmp6_filter) S(so_timestamping) O(so_timestamping, bind_phc)
                 O(tcp_md5sig, tcpm_key) O(sctp_authkey, sca_key)
+                S(ip_msfilter) O(ip_msfilter, imsf_fmode) O(ip_msfilter, imsf_numsrc) O(ip_msfilter, imsf_slist)
+                S(group_filter) O(group_filter, gf_group) O(group_filter, gf_fmode) O(group_filter, gf_numsrc)
+                O(group_filter, gf_slist)
             #ifdef PACKET_MR_MULTICAST
                 printf("PACKET_MR_MULTICAST %d\\n", PACKET_MR_MULTICAST);
             #endif
@@ -79,16 +82,25 @@ class LayoutCrossCheckTest {
             Map.entry("so_timestamping.bind_phc", 4L),
             // where Secrets cuts (the TCP-AO structs are newer than these headers: their offsets are in Secrets)
             Map.entry("tcp_md5sig.tcpm_key", 136L), Map.entry("sctp_authkey.sca_key", 8L),
+            Map.entry("ip_msfilter", 20L), Map.entry("ip_msfilter.imsf_fmode", 8L),
+            Map.entry("ip_msfilter.imsf_numsrc", 12L), Map.entry("ip_msfilter.imsf_slist", 16L),
             Map.entry("PACKET_MR_MULTICAST", 0L), Map.entry("PACKET_MR_PROMISC", 1L),
             Map.entry("PACKET_MR_ALLMULTI", 2L), Map.entry("PACKET_MR_UNICAST", 3L));
 
-    private static final Map<String, Long> ABI64 = Map.of("group_req", 136L, "group_req.gr_group", 8L,
-            "group_source_req", 264L, "group_source_req.gsr_group", 8L, "group_source_req.gsr_source", 136L,
-            "sock_fprog", 16L, "sock_fprog.filter", 8L);
+    private static final Map<String, Long> ABI64 = Map.ofEntries(Map.entry("group_req", 136L),
+            Map.entry("group_req.gr_group", 8L), Map.entry("group_source_req", 264L),
+            Map.entry("group_source_req.gsr_group", 8L), Map.entry("group_source_req.gsr_source", 136L),
+            Map.entry("sock_fprog", 16L), Map.entry("sock_fprog.filter", 8L), Map.entry("group_filter", 272L),
+            Map.entry("group_filter.gf_group", 8L), Map.entry("group_filter.gf_fmode", 136L),
+            Map.entry("group_filter.gf_numsrc", 140L), Map.entry("group_filter.gf_slist", 144L));
 
-    private static final Map<String, Long> ABI32 = Map.of("group_req", 132L, "group_req.gr_group", 4L,
-            "group_source_req", 260L, "group_source_req.gsr_group", 4L, "group_source_req.gsr_source", 132L,
-            "sock_fprog", 8L, "sock_fprog.filter", 4L);
+    /** A 32-bit program's layouts: what compat_group_req, compat_group_filter (packed) etc. read. */
+    private static final Map<String, Long> ABI32 = Map.ofEntries(Map.entry("group_req", 132L),
+            Map.entry("group_req.gr_group", 4L), Map.entry("group_source_req", 260L),
+            Map.entry("group_source_req.gsr_group", 4L), Map.entry("group_source_req.gsr_source", 132L),
+            Map.entry("sock_fprog", 8L), Map.entry("sock_fprog.filter", 4L), Map.entry("group_filter", 268L),
+            Map.entry("group_filter.gf_group", 4L), Map.entry("group_filter.gf_fmode", 132L),
+            Map.entry("group_filter.gf_numsrc", 136L), Map.entry("group_filter.gf_slist", 140L));
 
     @TempDir
     Path dir;
@@ -114,11 +126,12 @@ class LayoutCrossCheckTest {
         types.all().forEach((n, name) -> assertEquals(Long.valueOf(n), header.get(name), name));
     }
 
-    /** The value names kept as data (ICMP types, SO_TXREHASH values): every one as its header defines it. */
+    /** The value names kept as data (ICMP types, SO_TXREHASH values, MCAST_* modes): every one as its header defines it. */
     @Test
     void valueNamesMatchTheHeaders() throws Exception {
         requireGcc(List.of());
-        Map<String, String> files = Map.of("icmp_types.tsv", "linux/icmp.h", "txrehash.tsv", "linux/socket.h");
+        Map<String, String> files = Map.of("icmp_types.tsv", "linux/icmp.h", "txrehash.tsv", "linux/socket.h",
+                "mcast_fmode.tsv", "netinet/in.h");
         StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <sys/socket.h>\n");
         files.values().forEach(h -> c.append("#include <").append(h).append(">\n"));
         c.append("int main(void) {\n");
@@ -130,7 +143,7 @@ class LayoutCrossCheckTest {
                 .append(" %d\\n\", ").append(name).append(");\n#endif\n"));
         c.append("    return 0;\n}\n");
         Map<String, Long> header = sockwatch.support.CPrograms.namedNumbers(dir, "names", c.toString(), List.of());
-        assertEquals(16, ours.size());
+        assertEquals(18, ours.size());
         assertEquals(ours, new TreeMap<>(header));
     }
 

@@ -168,6 +168,86 @@ class StructValuesTest {
     }
 
     @Test
+    void ipMsfilterShowsItsHeaderAndTheCapturedSources() {
+        ByteBuffer b = le(16 + 4 * 20).put(ip(232, 1, 1, 1)).put(ip(127, 0, 0, 1)).putInt(1).putInt(20);
+        for (int i = 0; i < 20; i++) {
+            b.put(ip(10, 0, 0, i + 1));
+        }
+        byte[] v = b.array();
+        DecodedValue all = decode("SOL_IP", "IP_MSFILTER", v);
+        assertTrue(all.text().startsWith("{multiaddr=232.1.1.1, interface=127.0.0.1, fmode=MCAST_INCLUDE, numsrc=20,"
+                + " slist=[10.0.0.1, 10.0.0.2, "), all.text());
+        assertTrue(all.text().endsWith(", 10.0.0.20]}"), all.text());
+        // the probe's 64 bytes: the header and 12 of the 20 sources, never a 13th made up
+        DecodedValue probe = decodeFirst("SOL_IP", "IP_MSFILTER", v, 64, false);
+        assertTrue(probe.text().endsWith(", 10.0.0.11, 10.0.0.12, ...]} (first 64 of 96 bytes)"), probe.text());
+        assertEquals(12, ((List<?>) ((Map<?, ?>) probe.json()).get("slist")).size());
+        assertEquals("MCAST_INCLUDE", ((Map<?, ?>) probe.json()).get("fmode"));
+        assertEquals(probe, decodeFirst("SOL_IP", "IP_MSFILTER", v, 64, true), "the same struct in both ABIs");
+        // EXCLUDE with no sources: the 16-byte header alone (IP_MSFILTER_SIZE(0)); 15 bytes are EINVAL: raw
+        byte[] none = le(16).put(ip(232, 1, 1, 1)).put(ip(0, 0, 0, 0)).putInt(0).putInt(0).array();
+        assertEquals("{multiaddr=232.1.1.1, interface=0.0.0.0, fmode=MCAST_EXCLUDE, numsrc=0, slist=[]}",
+                decode("SOL_IP", "IP_MSFILTER", none).text());
+        assertTrue(decode("SOL_IP", "IP_MSFILTER", Arrays.copyOf(none, 15)).text().endsWith("(15 bytes)"));
+        // numsrc past optlen (the kernel's EINVAL): the sources optlen holds, then "..."; an unknown fmode as a number
+        byte[] over = le(20).put(ip(232, 1, 1, 1)).put(ip(0, 0, 0, 0)).putInt(7).putInt(3).put(ip(10, 0, 0, 1)).array();
+        assertEquals("{multiaddr=232.1.1.1, interface=0.0.0.0, fmode=7, numsrc=3, slist=[10.0.0.1, ...]}",
+                decode("SOL_IP", "IP_MSFILTER", over).text());
+        // the header cut short: what was not read is not captured, the sources too
+        assertEquals("{multiaddr=232.1.1.1, interface=0.0.0.0, fmode=(not captured), numsrc=(not captured),"
+                + " slist=(not captured)} (first 10 of 20 bytes)", decodeFirst("SOL_IP", "IP_MSFILTER", over, 10, false).text());
+    }
+
+    @Test
+    void groupFilterHasTwoLayouts() {
+        // 64-bit: interface, group at 8, fmode 136, numsrc 140, slist at 144 (128 bytes a source)
+        ByteBuffer b = le(144 + 2 * 128).putInt(0, 2).putInt(136, 1).putInt(140, 2);
+        sin(b, 8, ip(232, 1, 1, 1));
+        sin(b, 144, ip(10, 0, 0, 1));
+        sin(b, 272, ip(10, 0, 0, 2));
+        byte[] v = b.array();
+        assertEquals("{interface=2, group=232.1.1.1, fmode=MCAST_INCLUDE, numsrc=2, slist=[10.0.0.1, 10.0.0.2]}",
+                decode("SOL_IP", "MCAST_MSFILTER", v).text());
+        assertEquals("{interface=2, group=232.1.1.1, fmode=(not captured), numsrc=(not captured),"
+                + " slist=(not captured)} (first 64 of 400 bytes)", decodeFirst("SOL_IP", "MCAST_MSFILTER", v, 64, false).text());
+        // compat_group_filter, packed: group at 4, fmode 132, numsrc 136, slist at 140
+        ByteBuffer p = le(140 + 128).putInt(0, 2).putInt(132, 0).putInt(136, 1);
+        sin(p, 4, ip(232, 1, 1, 1));
+        sin(p, 140, ip(10, 0, 0, 9));
+        byte[] compat = p.array();
+        assertEquals("{interface=2, group=232.1.1.1, fmode=MCAST_EXCLUDE, numsrc=1, slist=[10.0.0.9]}",
+                ValueDecoder.decode(opt("SOL_IP", "MCAST_MSFILTER"), compat, compat.length, true).text());
+        Map<?, ?> json = (Map<?, ?>) ValueDecoder.decode(opt("SOL_IP", "MCAST_MSFILTER"), compat, compat.length, true).json();
+        assertEquals(List.of("10.0.0.9"), json.get("slist"));
+        assertEquals(List.of("interface", "group", "fmode", "numsrc", "slist"), List.copyOf(json.keySet()));
+        // 140 bytes are too short for a 64-bit caller's header (GROUP_FILTER_SIZE(0) is 144): raw
+        assertTrue(decode("SOL_IP", "MCAST_MSFILTER", Arrays.copyOf(compat, 140)).text().endsWith("(140 bytes)"));
+        // SOL_IPV6: the same struct, with sockaddr_in6 group and sources
+        ByteBuffer six = le(144 + 128).putInt(0, 1).putInt(136, 1).putInt(140, 1);
+        six.putShort(8, (short) 10).put(16, new byte[] {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xfb});
+        six.putShort(144, (short) 10).put(152, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        assertEquals("{interface=1, group=ff02::fb, fmode=MCAST_INCLUDE, numsrc=1, slist=[2001:db8::1]}",
+                decode("SOL_IPV6", "MCAST_MSFILTER", six.array()).text());
+    }
+
+    @Test
+    void fanoutDataIsAFilterOrAnFdByItsLength() {
+        byte[] fprog = le(16).putShort(0, (short) 4).putLong(8, 0x7ffd12345678L).array();
+        assertEquals("{len=4, filter=0x7ffd12345678}", decode("SOL_PACKET", "PACKET_FANOUT_DATA", fprog).text());
+        assertEquals(new DecodedValue(Map.of("prog_fd", 5L), "{prog_fd=5}", null),
+                decode("SOL_PACKET", "PACKET_FANOUT_DATA", le(4).putInt(5).array()));
+        byte[] compat = le(8).putShort(0, (short) 2).putInt(4, 0xffd01000).array();
+        assertEquals("{len=2, filter=0xffd01000}",
+                ValueDecoder.decode(opt("SOL_PACKET", "PACKET_FANOUT_DATA"), compat, 8, true).text());
+        // 8 bytes from a 64-bit caller, or 16 from a 32-bit one, are EINVAL in every fanout mode: raw
+        assertTrue(decode("SOL_PACKET", "PACKET_FANOUT_DATA", compat).text().endsWith("(8 bytes)"));
+        assertTrue(ValueDecoder.decode(opt("SOL_PACKET", "PACKET_FANOUT_DATA"), fprog, 16, true).text()
+                .endsWith("(16 bytes)"));
+        assertEquals("{len=4, filter=(not captured)} (first 8 of 16 bytes)",
+                decodeFirst("SOL_PACKET", "PACKET_FANOUT_DATA", fprog, 8, false).text());
+    }
+
+    @Test
     void icmpFilterListsTheBlockedTypes() {
         DecodedValue d = decode("SOL_RAW", "ICMP_FILTER", le(4).putInt((1 << 0) | (1 << 3) | (1 << 4) | (1 << 5)).array());
         assertEquals("{blocked=0,3-5 (ICMP_ECHOREPLY|ICMP_DEST_UNREACH|ICMP_SOURCE_QUENCH|ICMP_REDIRECT)}", d.text());

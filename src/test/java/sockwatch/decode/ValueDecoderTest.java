@@ -131,12 +131,13 @@ class ValueDecoderTest {
 
     /**
      * Every other type reads the same bytes the same way whichever ABI the caller has. The exceptions, tested in
-     * StructValuesTest: struct timeval (_OLD), sock_fprog (its pointer), group_req and group_source_req (packed).
+     * StructValuesTest: struct timeval (_OLD), sock_fprog and PACKET_FANOUT_DATA (its pointer), group_req,
+     * group_source_req and group_filter (packed).
      */
     @Test
     void otherTypesDoNotDependOnTheAbi() {
         java.util.Set<ValueType> abiDependent = java.util.EnumSet.of(ValueType.TIMEVAL_OLD, ValueType.SOCK_FPROG,
-                ValueType.GROUP_REQ, ValueType.GROUP_SOURCE_REQ);
+                ValueType.GROUP_REQ, ValueType.GROUP_SOURCE_REQ, ValueType.GROUP_FILTER, ValueType.FANOUT_DATA);
         for (SockOption o : TABLE.all()) {
             if (abiDependent.contains(o.type())) {
                 continue;
