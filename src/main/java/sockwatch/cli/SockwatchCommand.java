@@ -80,7 +80,8 @@ public final class SockwatchCommand implements Callable<Integer> {
     List<String> options = new ArrayList<>();
 
     @Option(names = "--level", paramLabel = "LEVEL",
-            description = "only this level: SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP, SOL_UDP or a number (repeatable)")
+            description = "only this level: a SOL_* name (SOL_TCP, or tcp, or IPPROTO_TCP; any case) or a number"
+                    + " (repeatable). An unknown name's error lists the known ones")
     List<String> levels = new ArrayList<>();
 
     @Option(names = "--cgroup", paramLabel = "PREFIX", description = "only processes in this cgroup v2 path or"

@@ -37,6 +37,14 @@ class CliHelpTest {
                 r.stderr().lines().toList());
     }
 
+    /** --level takes any known level, not only the five IP-family ones an older help named. */
+    @Test
+    void levelHelpSaysWhatItTakes() throws Exception {
+        String help = SockwatchRun.run(60, "--help").stdout().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--level=LEVEL only this level: a SOL_* name (SOL_TCP, or tcp, or IPPROTO_TCP; any case)"
+                + " or a number (repeatable). An unknown name's error lists the known ones"), help);
+    }
+
     @Test
     void selfCheckSaysAllItsBackendsAndExitCodes() throws Exception {
         String help = SockwatchRun.run(60, "self-check", "--help").stdout();

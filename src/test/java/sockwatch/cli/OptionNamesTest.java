@@ -1,6 +1,7 @@
 package sockwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +54,16 @@ class OptionNamesTest {
             assertTrue(m.contains(name), name + " missing from: " + m);
         }
         assertTrue(!m.contains("\n"), "not one line: " + m);
+        assertFalse(m.contains("did you mean"), "nothing is close to BOGUS: " + m);
+    }
+
+    @Test
+    void aNearMissIsOfferedFirst() {
+        UserException e = assertThrows(UserException.class, () -> OptionNames.resolveLevels(table, List.of("SOL_TPC")));
+        assertTrue(e.getMessage().startsWith("unknown level 'SOL_TPC' (did you mean SOL_TCP or SOL_TIPC? use a number or one of"),
+                e.getMessage());
+        assertEquals(List.of("SOL_NETROM"), OptionNames.closeTo("netrm", table.levelNames()));
+        assertEquals(List.of("SOL_UDP", "SOL_RDS"), OptionNames.closeTo("SOL_UDS", table.levelNames()));
+        assertEquals(List.of(), OptionNames.closeTo("SOL_", table.levelNames()));
     }
 }
