@@ -63,6 +63,9 @@ final class StraceStructs {
             return null;
         }
         String s = text.strip();
+        if (s.startsWith("\"")) {
+            return null;   // the bytes themselves (a strace without this decoder): StraceValue's to read
+        }
         if (optlen <= 0 || !(s.startsWith("{") || s.startsWith("[") || s.startsWith("~["))) {
             return NOTHING;
         }

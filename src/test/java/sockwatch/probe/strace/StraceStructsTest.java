@@ -231,11 +231,18 @@ class StraceStructsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0x7ffd1234", "NULL", "~[ICMP_ECHO]", "[ICMP_ECHOREPLY ICMP_DEST_UNREACH]", "[0x20]",
-            "[0x1 ...]", "[1]", "{data=1}", "\"\\x01\\x00\\x00\\x00\""})
+            "[0x1 ...]", "[1]", "{data=1}"})
     void anIcmpFilterNotShownAsRawTypesGivesNoValue(String strace) {
         ShownBytes s = StraceStructs.parse(strace, 255, 1, 4, false);
         assertEquals(0, s.length(), strace);
         assertEquals("(not captured, 4 bytes)", decoded(255, 1, 4, strace));
+    }
+
+    @Test
+    void valueBytesPrintedAsAStringAreTheBytes() {
+        String bytes = "\"\\x01\\x00\\x00\\x00\"";
+        assertNull(StraceStructs.parse(bytes, 255, 1, 4, false), "StraceValue reads them");
+        assertArrayEquals(new byte[] {1, 0, 0, 0}, StraceValue.bytes(bytes, 4));
     }
 
     @ParameterizedTest
