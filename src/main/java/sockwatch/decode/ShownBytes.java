@@ -20,7 +20,7 @@ public final class ShownBytes {
         this.image = image.clone();
         this.known = (BitSet) known.clone();
         this.known.clear(image.length, Math.max(image.length, known.length()));
-        for (int i = known.nextClearBit(0); i < image.length; i = this.known.nextClearBit(i + 1)) {
+        for (int i = this.known.nextClearBit(0); i < image.length; i = this.known.nextClearBit(i + 1)) {
             this.image[i] = 0;   // so equal knowledge compares equal, whatever the caller left there
         }
     }
