@@ -54,6 +54,7 @@
 //SOURCES ../src/main/java/sockwatch/decode/OptionTable.java
 //SOURCES ../src/main/java/sockwatch/decode/PacketValues.java
 //SOURCES ../src/main/java/sockwatch/decode/Secrets.java
+//SOURCES ../src/main/java/sockwatch/decode/ShownBytes.java
 //SOURCES ../src/main/java/sockwatch/decode/SockOption.java
 //SOURCES ../src/main/java/sockwatch/decode/SocketNames.java
 //SOURCES ../src/main/java/sockwatch/decode/TcpAoValues.java
@@ -111,6 +112,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceLineParser.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceNotices.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceSockets.java
+//SOURCES ../src/main/java/sockwatch/probe/strace/StraceStructs.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceTrace.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/StraceValue.java
 //SOURCES ../src/main/java/sockwatch/probe/strace/YySocket.java

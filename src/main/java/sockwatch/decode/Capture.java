@@ -8,8 +8,15 @@ final class Capture {
     final int avail;
     /** Of those, how many a hex dump shows (ValueDecoder.MAX_SHOWN at most). */
     final int shown;
+    /** Which bytes are known, for an image only partly shown (ShownBytes); null when all captured ones are. */
+    private final java.util.BitSet known;
 
     Capture(byte[] bytes, int optlen) {
+        this(bytes, optlen, null);
+    }
+
+    Capture(byte[] bytes, int optlen, java.util.BitSet known) {
+        this.known = known;
         this.bytes = bytes;
         this.optlen = optlen;
         this.avail = optlen < 0 ? bytes.length : Math.min(bytes.length, optlen);
@@ -18,12 +25,12 @@ final class Capture {
 
     /** optlen is big enough for an n-byte value and the probe captured all n bytes. */
     boolean fits(int n) {
-        return optlen >= n && avail >= n;
+        return optlen >= n && has(0, n);
     }
 
-    /** The n bytes at {@code at} were captured (and lie within optlen). */
+    /** The n bytes at {@code at} were captured (and lie within optlen, and are known). */
     boolean has(int at, int n) {
-        return at + n <= avail;
+        return at + n <= avail && (known == null || known.nextClearBit(at) >= at + n);
     }
 
     /** A decoded value's text, and says so when the probe captured fewer than optlen bytes. */

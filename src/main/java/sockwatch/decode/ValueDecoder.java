@@ -56,6 +56,25 @@ public final class ValueDecoder {
         return v != null ? v : raw(c);
     }
 
+    /**
+     * A value known only in part (a struct strace printed field by field): decoded by the same struct reader
+     * as captured bytes, so both backends name and show it alike. Only for the types whose readers check every
+     * byte they read with Capture.has/fits, which for such an image also means "known"; any other type, and a
+     * struct its reader cannot make out, gets what the leading known bytes show, never the unknown ones.
+     */
+    public static DecodedValue decode(SockOption optionOrNull, ShownBytes shown, int optlen, boolean compat) {
+        if (optionOrNull != null && optlen >= 0 && shown.length() > 0 && switch (optionOrNull.type()) {
+            case GROUP_REQ, GROUP_SOURCE_REQ, SOCK_FPROG, PACKET_MREQ -> true;
+            default -> false;
+        }) {
+            DecodedValue v = struct(optionOrNull.type(), new Capture(shown.image(), optlen, shown.known()), compat);
+            if (v != null) {
+                return v;
+            }
+        }
+        return decode(optionOrNull, shown.prefix(), optlen, compat);
+    }
+
     /** The struct types: null when the bytes do not fit, and ValueDecoder shows them raw. */
     private static DecodedValue struct(ValueType type, Capture c, boolean compat) {
         return switch (type) {

@@ -21,15 +21,27 @@ import java.util.HexFormat;
  * @param backend     which probe saw it ("bpftrace", "strace", "stap")
  * @param socket      what the fd was at that moment, {@link SocketContext#UNKNOWN} if the backend cannot tell
  * @param path        how the call reached the kernel: 64-bit or 32-bit syscall, or io_uring
+ * @param shown       null, or the value as a struct the backend was shown field by field, its padding and
+ *                    any cut-off part unknown (the strace backend); {@code value} is then its known leading bytes
  */
 public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
                               int optlen, byte[] value, long ret, String backend, SocketContext socket,
-                              CallPath path) {
+                              CallPath path, sockwatch.decode.ShownBytes shown) {
 
     public SetsockoptEvent {
         comm = comm.clone();
         // key material never gets further than this (sockwatch.decode.Secrets)
         value = sockwatch.decode.Secrets.keep(level, optname, value).clone();
+        if (sockwatch.decode.Secrets.secretFrom(level, optname) >= 0) {
+            shown = null;
+        }
+    }
+
+    /** Bytes as captured, nothing known beyond them. */
+    public SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int fd, int level, int optname,
+                           int optlen, byte[] value, long ret, String backend, SocketContext socket,
+                           CallPath path) {
+        this(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend, socket, path, null);
     }
 
     /** The caller passed key material, which this event does not hold (value keeps what comes before it). */
@@ -52,12 +64,12 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
 
     public SetsockoptEvent withSocket(SocketContext context) {
         return new SetsockoptEvent(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend,
-                context, path);
+                context, path, shown);
     }
 
     public SetsockoptEvent withPath(CallPath how) {
         return new SetsockoptEvent(wallNanos, pid, tid, comm, fd, level, optname, optlen, value, ret, backend,
-                socket, how);
+                socket, how, shown);
     }
 
     @Override
@@ -93,7 +105,8 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
         return o instanceof SetsockoptEvent e && wallNanos == e.wallNanos && pid == e.pid && tid == e.tid
                 && fd == e.fd && level == e.level && optname == e.optname && optlen == e.optlen && ret == e.ret
                 && Arrays.equals(comm, e.comm) && Arrays.equals(value, e.value) && backend.equals(e.backend)
-                && socket.equals(e.socket) && path == e.path;
+                && socket.equals(e.socket) && path == e.path
+                && java.util.Objects.equals(shown, e.shown);
     }
 
     @Override
@@ -105,6 +118,6 @@ public record SetsockoptEvent(long wallNanos, int pid, int tid, byte[] comm, int
     public String toString() {
         return "SetsockoptEvent[pid=" + pid + ", tid=" + tid + ", fd=" + fd + ", level=" + level + ", optname="
                 + optname + ", optlen=" + optlen + ", value=" + rawHex() + ", ret=" + ret + ", backend=" + backend
-                + ", socket=" + socket + ", path=" + path + "]";
+                + ", socket=" + socket + ", path=" + path + (shown == null ? "" : ", shown=" + shown) + "]";
     }
 }

@@ -27,6 +27,7 @@ public record EventView(SetsockoptEvent event, String comm, String levelName, St
         // EFAULT: the kernel could not read optval, so whatever a probe captured there is not the value.
         DecodedValue value = e.errno() == EFAULT ? new DecodedValue(null, "an unreadable address", null)
                 : e.redacted() ? ValueDecoder.redacted(e.level(), e.optname(), e.value(), e.optlen())
+                : e.shown() != null ? ValueDecoder.decode(option, e.shown(), e.optlen(), e.path().compat())
                 : ValueDecoder.decode(option, e.value(), e.optlen(), e.path().compat());
         return new EventView(e, ProcessNames.printable(e.comm()), table.levelName(e.level()),
                 option != null ? option.name() : null, value, e.ok() ? null : Errno.label(e.errno()), process);

@@ -86,6 +86,42 @@ class StraceEndToEndTest {
         assertTrue(strace.stderr().contains("Summary: 8 events, 1 process"), strace.stderr());
     }
 
+    /**
+     * Structs strace prints without their padding (issue 12): the value is built from its fields, as the bytes
+     * decoder shows it, and raw holds only the leading bytes strace showed (group_req's interface, fprog's len).
+     */
+    @Test
+    void structsStracePrintsInPartShowTheirFields() throws Exception {
+        Capabilities.requireTool("python3");
+        String py = String.join("\n",
+                "import ctypes, socket, struct, sys",
+                "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "sin = struct.pack('<H', socket.AF_INET) + bytes(2) + socket.inet_aton('239.1.2.3')",
+                "u.setsockopt(socket.IPPROTO_IP, 42, struct.pack('<I4x', 1) + sin.ljust(128, bytes(1)))",
+                "insns = (ctypes.c_uint64 * 1)(0xffffffff00000006)",   // BPF_STMT(BPF_RET | BPF_K, -1)
+                "u.setsockopt(socket.SOL_SOCKET, 26, struct.pack('<H6xQ', 1, ctypes.addressof(insns)))",
+                "print('filter', hex(ctypes.addressof(insns)))",
+                "sys.stdout.flush()");
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("sockwatch-strace-structs").resolve("ev.json");
+        SockwatchRun.Result r = SockwatchRun.run(120, "--backend", "strace", "--json", "--output", file.toString(),
+                "--", "python3", "-c", py);
+        assertEquals(0, r.exit(), r.stderr());
+        String filter = r.stdout().lines().filter(l -> l.startsWith("filter ")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.stdout())).substring(7);
+        List<JsonObject> events = jsonLines(java.nio.file.Files.readString(file));
+        JsonObject join = find(events, "MCAST_JOIN_GROUP");
+        assertEquals(JsonParser.parseString("{\"interface\": 1, \"group\": \"239.1.2.3\"}"), join.get("value"));
+        assertEquals("01000000", join.get("raw").getAsString());
+        assertEquals(136, join.get("optlen").getAsInt());
+        assertEquals(0, join.get("ret").getAsInt(), join.toString());
+        JsonObject attach = find(events, "SO_ATTACH_FILTER");
+        assertEquals(JsonParser.parseString("{\"len\": 1, \"filter\": \"" + filter + "\"}"), attach.get("value"));
+        assertEquals("0100", attach.get("raw").getAsString());
+        // the summary shows the values as text
+        assertTrue(r.stderr().contains("final {interface=1, group=239.1.2.3}, fd 3"), r.stderr());
+        assertTrue(r.stderr().contains("final {len=1, filter=" + filter + "}, fd 3"), r.stderr());
+    }
+
     /** -p attaches to a running program and sees only it; on the way out it detaches and leaves it running. */
     @Test
     void attachesToARunningProcessAndLeavesItUntraced() throws Exception {

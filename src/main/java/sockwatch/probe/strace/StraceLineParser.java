@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sockwatch.decode.Errno;
+import sockwatch.decode.ShownBytes;
 import sockwatch.event.CallPath;
 import sockwatch.event.EventSink;
 import sockwatch.event.SetsockoptEvent;
@@ -160,10 +161,15 @@ public final class StraceLineParser {
                     () -> tid == tgid && commHex != null ? StraceValue.hex(commHex) : new byte[0]);
             int fdNumber = Integer.parseInt(fd.fd());
             boolean thirtyTwo = compat.containsKey(tid) ? compat.get(tid) : tasks.started32Bit(tid);
-            sink.event(new SetsockoptEvent(wall, tgid, tid, comm, fdNumber, number(a.group(1)), number(a.group(2)),
-                    optlen, StraceValue.bytes(a.group(3), optlen), ret.getAsInt(), BACKEND,
-                    socket(tgid, fdNumber, fd.decoration(), ret.getAsInt()),
-                    thirtyTwo ? CallPath.SYSCALL_32 : CallPath.SYSCALL));
+            int level = number(a.group(1));
+            int optname = number(a.group(2));
+            // a struct strace printed only in part (StraceStructs): its known leading bytes stand as the value
+            ShownBytes shown = StraceStructs.parse(a.group(3), level, optname, optlen, thirtyTwo);
+            byte[] value = shown != null ? shown.prefix() : StraceValue.bytes(a.group(3), optlen);
+            sink.event(new SetsockoptEvent(wall, tgid, tid, comm, fdNumber, level, optname, optlen, value,
+                    ret.getAsInt(), BACKEND, socket(tgid, fdNumber, fd.decoration(), ret.getAsInt()),
+                    thirtyTwo ? CallPath.SYSCALL_32 : CallPath.SYSCALL,
+                    shown == null || shown.complete() ? null : shown));
         } catch (NumberFormatException e) {
             sink.malformed(line);
         }

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *       with a longer optlen only those first 4 are known;</li>
  *   <li>a decoded struct for a few options: re-encoded below only where the layout is fixed and has no padding,
  *       and strace printed every field from exactly sizeof(struct) bytes, so the bytes are unambiguous
- *       (linger, ip_mreq, ipv6_mreq, tpacket_req/tpacket_req3). Anything else (sock_fprog and group_req have
- *       padding strace does not print, packet_mreq's address is cut at mr_alen, icmp_filter is shown as a set
- *       of type numbers) is not guessed: no bytes;</li>
+ *       (linger, ip_mreq, ipv6_mreq, tpacket_req/tpacket_req3). The others strace decodes (sock_fprog and
+ *       group_req have padding strace does not print, packet_mreq's address is cut at mr_alen, icmp_filter is
+ *       shown as a set of type numbers, whose "[0]" would read here as an int) are StraceStructs' and never
+ *       reach this class; any other struct is not guessed: no bytes;</li>
  *   <li>{@code NULL}, or a bare address when strace could not or would not read the memory (EFAULT, a length
  *       shorter than the struct it decodes): no bytes.</li>
  * </ul>

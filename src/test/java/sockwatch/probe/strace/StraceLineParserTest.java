@@ -86,7 +86,7 @@ class StraceLineParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"strace-sockets-yy.txt", "strace-compat32.txt"})
+    @ValueSource(strings = {"strace-sockets-yy.txt", "strace-compat32.txt", "strace-structs.txt"})
     void fixturesWereRecordedWithTheBackendsExactCommandLine(String fixture) throws Exception {
         String flags = String.join(" ", StraceBackend.argv(Path.of("strace"), Set.of()));
         assertTrue(flags.contains(" -yy "), flags);
@@ -217,7 +217,7 @@ class StraceLineParserTest {
                 "3 1 13 12 0 0100000005000000",     // linger decoded from its first 8 of 12 bytes
                 "3 1 20 8 -22 0200000000000000",
                 "3 1 13 8 -14 ",                    // linger EFAULT
-                "4 1 26 16 0 ",                     // sock_fprog: padding and a pointer, not rebuilt
+                "4 1 26 16 0 0100",                 // sock_fprog: only len leads up to the unshown padding
                 "4 0 35 8 0 e00000fb00000000",      // ip_mreq
                 "4 0 35 12 0 e00000fc00000000",     // ip_mreqn: strace decodes only an ip_mreq's 8 bytes
                 "5 41 20 20 0 ff0200000000000000000000000000fb01000000", // ipv6_mreq
