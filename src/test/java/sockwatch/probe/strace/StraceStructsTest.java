@@ -123,18 +123,29 @@ class StraceStructsTest {
                 "PACKET_ADD_MEMBERSHIP 16 {ifindex=1, type=PACKET_MR_MULTICAST, alen=12, address=01:02:03:04:05:06:07:"
                         + "08} | {\"ifindex\":1,\"type\":\"PACKET_MR_MULTICAST\",\"alen\":12,\"address\":"
                         + "\"01:02:03:04:05:06:07:08\"} raw=0100000000000c000102030405060708",
-                "ICMP_FILTER 4 {blocked=1-7,9-31} | {\"blocked\":[1,2,3,4,5,6,7,9,10,11,12,13,14,15,16,17,18,19,20,"
-                        + "21,22,23,24,25,26,27,28,29,30,31]} raw=fefeffff",
-                "ICMP_FILTER 4 {blocked=3,11} | {\"blocked\":[3,11]} raw=08080000",
-                "ICMP_FILTER 4 {blocked=none} | {\"blocked\":[]} raw=00000000",
+                "ICMP_FILTER 4 {blocked=1-7,9-31 (ICMP_DEST_UNREACH|ICMP_SOURCE_QUENCH|ICMP_REDIRECT|ICMP_TIME_EXCEEDED|"
+                        + "ICMP_PARAMETERPROB|ICMP_TIMESTAMP|ICMP_TIMESTAMPREPLY|ICMP_INFO_REQUEST|ICMP_INFO_REPLY|ICMP_ADDRESS|"
+                        + "ICMP_ADDRESSREPLY)} | {\"blocked\":[1,2,3,4,5,6,7,9,10,11,12,13,14,15,16,17,18,19,20,"
+                        + "21,22,23,24,25,26,27,28,29,30,31],\"blocked_names\":[\"ICMP_DEST_UNREACH\",\"ICMP_SOURCE_QUENCH\","
+                        + "\"ICMP_REDIRECT\",\"ICMP_TIME_EXCEEDED\",\"ICMP_PARAMETERPROB\",\"ICMP_TIMESTAMP\",\"ICMP_TIMESTAMPREPLY\","
+                        + "\"ICMP_INFO_REQUEST\",\"ICMP_INFO_REPLY\",\"ICMP_ADDRESS\",\"ICMP_ADDRESSREPLY\"]} raw=fefeffff",
+                "ICMP_FILTER 4 {blocked=3,11 (ICMP_DEST_UNREACH|ICMP_TIME_EXCEEDED)} | {\"blocked\":[3,11],"
+                        + "\"blocked_names\":[\"ICMP_DEST_UNREACH\",\"ICMP_TIME_EXCEEDED\"]} raw=08080000",
+                "ICMP_FILTER 4 {blocked=none} | {\"blocked\":[],\"blocked_names\":[]} raw=00000000",
                 // "[0]": the set holding type 0, not the int 0
-                "ICMP_FILTER 4 {blocked=0} | {\"blocked\":[0]} raw=01000000",
-                "ICMP_FILTER 4 {blocked=0-31} | {\"blocked\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,"
-                        + "21,22,23,24,25,26,27,28,29,30,31]} raw=ffffffff",
-                "ICMP_FILTER 4 {blocked=20,31} | {\"blocked\":[20,31]} raw=00001080",
+                "ICMP_FILTER 4 {blocked=0 (ICMP_ECHOREPLY)} | {\"blocked\":[0],\"blocked_names\":[\"ICMP_ECHOREPLY\"]} raw=01000000",
+                "ICMP_FILTER 4 {blocked=0-31 (ICMP_ECHOREPLY|ICMP_DEST_UNREACH|ICMP_SOURCE_QUENCH|ICMP_REDIRECT|ICMP_ECHO|"
+                        + "ICMP_TIME_EXCEEDED|ICMP_PARAMETERPROB|ICMP_TIMESTAMP|ICMP_TIMESTAMPREPLY|ICMP_INFO_REQUEST|"
+                        + "ICMP_INFO_REPLY|ICMP_ADDRESS|ICMP_ADDRESSREPLY)} | {\"blocked\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,"
+                        + "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31],\"blocked_names\":[\"ICMP_ECHOREPLY\","
+                        + "\"ICMP_DEST_UNREACH\",\"ICMP_SOURCE_QUENCH\",\"ICMP_REDIRECT\",\"ICMP_ECHO\",\"ICMP_TIME_EXCEEDED\","
+                        + "\"ICMP_PARAMETERPROB\",\"ICMP_TIMESTAMP\",\"ICMP_TIMESTAMPREPLY\",\"ICMP_INFO_REQUEST\","
+                        + "\"ICMP_INFO_REPLY\",\"ICMP_ADDRESS\",\"ICMP_ADDRESSREPLY\"]} raw=ffffffff",
+                "ICMP_FILTER 4 {blocked=20,31} | {\"blocked\":[20,31],\"blocked_names\":[]} raw=00001080",
                 // strace read 2 bytes over all-ones: only those 2 are the caller's, and too few for a filter
                 "ICMP_FILTER 2 0x0900 (2 bytes) | \"0x0900\" raw=0900",
-                "ICMP_FILTER 8 {blocked=5} (first 4 of 8 bytes) | {\"blocked\":[5]} raw=20000000"), got);
+                "ICMP_FILTER 8 {blocked=5 (ICMP_REDIRECT)} (first 4 of 8 bytes) | {\"blocked\":[5],"
+                        + "\"blocked_names\":[\"ICMP_REDIRECT\"]} raw=20000000"), got);
     }
 
     /** The bytes the recording's program passed: the bytes decoder on them must say what strace's fields say. */
