@@ -10,6 +10,9 @@
  *   storm [-g GOFIFO] [-o RESULTFILE] poll SECS      one setsockopt every 1 ms for SECS seconds (arming latency)
  *   storm [-g GOFIFO] [-o RESULTFILE] bursts N       N calls (alternating) in bursts of 500, 50 ms apart (a busy
  *                                                    server's 10,000 calls/s), timed within the bursts only
+ *   storm [-g GOFIFO] [-o RESULTFILE] bursts-busy N  the same, but waiting between bursts on the clock instead of
+ *                                                    sleeping: no CPU idles, so a tracer's timer (which keeps a CPU
+ *                                                    awake) cannot make the traced calls look faster than untraced
  *
  * -g: open GOFIFO and wait for a line before starting (lets a tracer attach by PID first).
  * -o: write the result there instead of stdout (in launch mode stdout may be /dev/null).
@@ -47,7 +50,7 @@ static void set(int v) {
 }
 
 static void usage(void) {
-	fprintf(stderr, "usage: storm [-g GOFIFO] [-o RESULTFILE] nodelay N | same N | mixed N | rate RATE SECS | rate-same RATE SECS | poll SECS | bursts N\n");
+	fprintf(stderr, "usage: storm [-g GOFIFO] [-o RESULTFILE] nodelay N | same N | mixed N | rate RATE SECS | rate-same RATE SECS | poll SECS | bursts N | bursts-busy N\n");
 	exit(2);
 }
 
@@ -117,18 +120,24 @@ int main(int argc, char **argv) {
 		double took = (now_ns() - t0) / 1e9;
 		snprintf(result, sizeof result, "mode=%s calls=%lld target=%lld seconds=%.2f rate=%.0f\n", mode, made,
 		         (long long)(n * secs), took, made / took);
-	} else if (!strcmp(mode, "bursts")) {
+	} else if (!strcmp(mode, "bursts") || !strcmp(mode, "bursts-busy")) {
+		int busy = !strcmp(mode, "bursts-busy");
 		for (int i = 0; i < 500; i++) set(i & 1);
 		long long spent = 0, done = 0;
 		while (done < n) {
 			struct timespec ts = {0, 50000000};
-			nanosleep(&ts, NULL);
+			if (busy) {
+				for (long long until = now_ns() + 50000000LL; now_ns() < until;)
+					;
+			} else {
+				nanosleep(&ts, NULL);
+			}
 			long long b = n - done < 500 ? n - done : 500;
 			long long t0 = now_ns();
 			for (long long i = 0; i < b; i++) set((int)(i & 1));
 			spent += now_ns() - t0; done += b;
 		}
-		snprintf(result, sizeof result, "mode=bursts calls=%lld setsockopt_ns=%.1f\n", made, (double)spent / n);
+		snprintf(result, sizeof result, "mode=%s calls=%lld setsockopt_ns=%.1f\n", mode, made, (double)spent / n);
 	} else if (!strcmp(mode, "poll")) {
 		/* n = seconds */
 		long long end = now_ns() + n * 1000000000LL;

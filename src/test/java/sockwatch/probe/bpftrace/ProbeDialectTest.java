@@ -57,6 +57,20 @@ class ProbeDialectTest {
         assertTrue(source(0, 18, 0).contains("$rec = (uint64)args;"));
     }
 
+    /** bench/profile.sh takes parts of the probe out by replacing these lines: each must stay there exactly once. */
+    @Test
+    void theProfilesCutsStillMatchTheProbeOnceInEachVersion() throws Exception {
+        String profile = java.nio.file.Files.readString(java.nio.file.Path.of("bench/profile.sh"));
+        for (String cut : List.of("if ($4 != 2 || $3 != 0) {   /* counts only", "\t\t\t$n = $len;\n",
+                "if ($left > 0) {")) {
+            assertTrue(profile.contains(cut.replace("\t", "\\t").replace("\n", "\\n")) || profile.contains(cut),
+                    "bench/profile.sh cuts " + cut);
+            for (String s : List.of(source(0, 17, 0), source(0, 23, 2))) {
+                assertEquals(1, s.split(java.util.regex.Pattern.quote(cut), -1).length - 1, cut);
+            }
+        }
+    }
+
     @Test
     void bpftrace011IsBelowTheOldestThatCanRunTheProbe() {
         // no kptr()/uptr(), printf formats over 64 bytes refused (seen in stap/vm's bullseye guest)
