@@ -81,6 +81,17 @@ class CountEndToEndTest {
         assertEquals(1005, c.total().get("counted").getAsLong());
     }
 
+    /** Two to four names go to the kernel too (@names): what it counts is only theirs. */
+    @Test
+    void severalNamesAreFilteredInTheKernel() throws Exception {
+        Counts c = count("-c", "swcount", "-c", "no-such-name");
+        assertEquals(List.of("swcount TCP_NODELAY=1 ok x1000", "swcount 9999=\"0x01000000\" ENOPROTOOPT x3",
+                "swcount SO_RCVBUF=65536 ok x2"), c.rows());
+        assertEquals(1005, c.total().get("counted").getAsLong(), "counted in the kernel: swcount's calls only");
+        Counts both = count("-c", "python3", "-c", "swcount", "-c", "no-such-name");
+        assertEquals(1010, both.total().get("counted").getAsLong(), "before and after the rename");
+    }
+
     @Test
     void anOptionIsFilteredInTheKernel() throws Exception {
         Counts c = count("-o", "TCP_NODELAY");

@@ -25,6 +25,14 @@ import sockwatch.support.SockwatchRun;
 class SecurityTest {
     private static final String INJECTION = "x\"/ { system(\"touch /tmp/sockwatch-pwned\"); } //";
 
+    /** A name as the kernel's comm in two little-endian words, as the probe compares it. */
+    private static List<String> commWords(String name) {
+        byte[] comm = java.util.Arrays.copyOf(name.getBytes(StandardCharsets.UTF_8), 16);
+        comm[15] = 0;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(comm).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return List.of(Long.toString(b.getLong(0)), Long.toString(b.getLong(8)));
+    }
+
     /** One name and one option are filtered in the kernel, and still reach bpftrace only as numbers. */
     @Test
     void aNameFilteredInTheKernelIsNumbers() throws Exception {
@@ -33,13 +41,12 @@ class SecurityTest {
         try {
             List<String> argv = cmdline(waitForChild(sw).pid());
             List<String> params = argv.subList(argv.indexOf("-e") + 2, argv.size());
-            assertEquals(12, params.size(), params.toString());   // $1-$9, then the batches' $10-$12
+            // $1-$9, the batches' $10-$12, then $13-$18 for more names
+            assertEquals(18, params.size(), params.toString());
             assertTrue(params.stream().allMatch(p -> p.matches("\\d+")), params.toString());
-            byte[] comm = java.util.Arrays.copyOf(INJECTION.getBytes(StandardCharsets.UTF_8), 16);
-            comm[15] = 0;
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(comm).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            assertEquals(List.of(Long.toString(b.getLong(0)), Long.toString(b.getLong(8)), "7", "2"),
+            assertEquals(List.of(commWords(INJECTION).get(0), commWords(INJECTION).get(1), "7", "2"),
                     params.subList(5, 9), "the name's 15 bytes as two words; SOL_TCP+1, TCP_NODELAY+1");
+            assertEquals(List.of("0", "0", "0", "0", "0", "0"), params.subList(12, 18), "no more names");
         } finally {
             sw.destroy();
             sw.waitFor(10, TimeUnit.SECONDS);
@@ -78,12 +85,16 @@ class SecurityTest {
             // commons-exec trims every argument: the file's final newline is the only difference.
             assertEquals(argv.get(e + 1).equals(with32.strip()) ? with32.strip() : expected.strip(), argv.get(e + 1),
                     "the -e program is the shipped resource for " + version);
-            // several names: filtered in Java, so $6-$9 say "any"; then batched (1) and its budget, numbers
+            // three names, all in the kernel as numbers ($6 $7, then $13-$16); then batched (1) and its budget
             List<String> params = argv.subList(e + 2, argv.size());
-            assertEquals(List.of("0", "0", "1", "0", "0", "0", "0", "0", "0", "1"), params.subList(0, 10),
-                    "positional params are numbers");
-            assertEquals(12, params.size(), params.toString());
+            assertEquals(List.of("0", "0", "1", "0", "0", commWords(INJECTION).get(0), commWords(INJECTION).get(1),
+                    "0", "0", "1"), params.subList(0, 10), "positional params are numbers");
+            assertEquals(18, params.size(), params.toString());
             assertTrue(params.subList(10, 12).stream().allMatch(p -> p.matches("[1-9]\\d*")), params.toString());
+            List<String> more = new java.util.ArrayList<>(commWords("$(id)"));
+            more.addAll(commWords("%s%n"));
+            more.addAll(List.of("0", "0"));
+            assertEquals(more, params.subList(12, 18), "the second and third names as words, no fourth");
             assertTrue(argv.stream().noneMatch(a -> a.contains("pwned") || a.contains("$(id)")), argv.toString());
         } finally {
             sw.destroy();

@@ -28,8 +28,24 @@ class KernelFilterTest {
     }
 
     @Test
+    void upToFourNamesGoToTheKernelTheFirstAsBeforeTheRestAfterTheBatches() {
+        KernelFilter f = KernelFilter.of(List.of("nginx", "curl", "nginx", "sshd"), Set.of(), Set.of());
+        assertEquals(List.of(Long.toString(0x786e69676eL), "0", "0", "0"), f.parameters());
+        assertEquals(List.of(Long.toString(0x6c727563L), "0", Long.toString(0x64687373L), "0", "0", "0"),
+                f.moreNames(), "curl and sshd ($13-$16; nginx once), no fourth");
+        assertEquals(List.of("0", "0", "0", "0", "0", "0"), KernelFilter.of(List.of("nginx"), Set.of(), Set.of())
+                .moreNames());
+        KernelFilter four = KernelFilter.of(List.of("a", "b", "c", "d"), Set.of(), Set.of());
+        assertEquals(List.of("98", "0", "99", "0", "100", "0"), four.moreNames());
+    }
+
+    @Test
     void whatTheKernelCannotTakeStaysAny() {
-        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("a", "b"), Set.of(), Set.of()), "two names");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("a", "b", "c", "d", "e"), Set.of(), Set.of()),
+                "five names: all in Java");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("nginx", "abcdefg\u00e9"), Set.of(), Set.of()),
+                "one name that cannot go: all in Java");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(""), Set.of(), Set.of()), "an empty name");
         assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("abcdefg\u00e9"), Set.of(), Set.of()),
                 "a non-ASCII 8th byte would be a negative number");
         assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(NODELAY, KEEPALIVE), Set.of()));
