@@ -165,7 +165,9 @@
 //FILES sockwatch/decode/mcast_fmode.tsv=../src/main/resources/sockwatch/decode/mcast_fmode.tsv
 //FILES sockwatch/decode/packet_mr_types.tsv=../src/main/resources/sockwatch/decode/packet_mr_types.tsv
 //FILES sockwatch/decode/sof_timestamping.tsv=../src/main/resources/sockwatch/decode/sof_timestamping.tsv
+//FILES sockwatch/decode/sol_aal.tsv=../src/main/resources/sockwatch/decode/sol_aal.tsv
 //FILES sockwatch/decode/sol_alg.tsv=../src/main/resources/sockwatch/decode/sol_alg.tsv
+//FILES sockwatch/decode/sol_atm.tsv=../src/main/resources/sockwatch/decode/sol_atm.tsv
 //FILES sockwatch/decode/sol_ax25.tsv=../src/main/resources/sockwatch/decode/sol_ax25.tsv
 //FILES sockwatch/decode/sol_bluetooth.tsv=../src/main/resources/sockwatch/decode/sol_bluetooth.tsv
 //FILES sockwatch/decode/sol_caif.tsv=../src/main/resources/sockwatch/decode/sol_caif.tsv
@@ -180,6 +182,7 @@
 //FILES sockwatch/decode/sol_iucv.tsv=../src/main/resources/sockwatch/decode/sol_iucv.tsv
 //FILES sockwatch/decode/sol_kcm.tsv=../src/main/resources/sockwatch/decode/sol_kcm.tsv
 //FILES sockwatch/decode/sol_llc.tsv=../src/main/resources/sockwatch/decode/sol_llc.tsv
+//FILES sockwatch/decode/sol_mctp.tsv=../src/main/resources/sockwatch/decode/sol_mctp.tsv
 //FILES sockwatch/decode/sol_mptcp.tsv=../src/main/resources/sockwatch/decode/sol_mptcp.tsv
 //FILES sockwatch/decode/sol_netlink.tsv=../src/main/resources/sockwatch/decode/sol_netlink.tsv
 //FILES sockwatch/decode/sol_netrom.tsv=../src/main/resources/sockwatch/decode/sol_netrom.tsv
@@ -192,12 +195,15 @@
 //FILES sockwatch/decode/sol_rose.tsv=../src/main/resources/sockwatch/decode/sol_rose.tsv
 //FILES sockwatch/decode/sol_rxrpc.tsv=../src/main/resources/sockwatch/decode/sol_rxrpc.tsv
 //FILES sockwatch/decode/sol_sctp.tsv=../src/main/resources/sockwatch/decode/sol_sctp.tsv
+//FILES sockwatch/decode/sol_smc.tsv=../src/main/resources/sockwatch/decode/sol_smc.tsv
 //FILES sockwatch/decode/sol_socket.tsv=../src/main/resources/sockwatch/decode/sol_socket.tsv
 //FILES sockwatch/decode/sol_tcp.tsv=../src/main/resources/sockwatch/decode/sol_tcp.tsv
 //FILES sockwatch/decode/sol_tipc.tsv=../src/main/resources/sockwatch/decode/sol_tipc.tsv
 //FILES sockwatch/decode/sol_tls.tsv=../src/main/resources/sockwatch/decode/sol_tls.tsv
 //FILES sockwatch/decode/sol_udp.tsv=../src/main/resources/sockwatch/decode/sol_udp.tsv
+//FILES sockwatch/decode/sol_udplite.tsv=../src/main/resources/sockwatch/decode/sol_udplite.tsv
 //FILES sockwatch/decode/sol_vsock.tsv=../src/main/resources/sockwatch/decode/sol_vsock.tsv
+//FILES sockwatch/decode/sol_x25.tsv=../src/main/resources/sockwatch/decode/sol_x25.tsv
 //FILES sockwatch/decode/sol_xdp.tsv=../src/main/resources/sockwatch/decode/sol_xdp.tsv
 //FILES sockwatch/decode/txrehash.tsv=../src/main/resources/sockwatch/decode/txrehash.tsv
 //FILES sockwatch/probe/bpftrace/setsockopt.bt=../src/main/resources/sockwatch/probe/bpftrace/setsockopt.bt

@@ -39,10 +39,14 @@ public final class OptionTable {
     private SockOption[][] optionsByLevel;
     private String[] levelNamesByNumber;
     /**
-     * Numbers beyond this in a table file are a mistake in the file (and would make the arrays above huge). The
-     * largest real one is SOL_IUCV's SO_MSGLIMIT, 0x1000; an array is only as long as its own level's largest.
+     * Level numbers beyond this in a table file are a mistake in the file (and would make the arrays above huge).
+     * Option numbers up to this go into the arrays; an array is only as long as its own level's largest (the
+     * largest small one is SOL_IUCV's SO_MSGLIMIT, 0x1000). Larger option numbers are real only where a header
+     * computes them (SOL_ATM's __SO_ENCODE: level << 22 | number << 16 | size); they stay out of the arrays and
+     * are looked up in {@link #byKey}, for those levels only ({@link #levelsWithLargeOptnames}).
      */
     private static final int MAX_NUMBER = 8191;
+    private boolean[] levelsWithLargeOptnames;
 
     private OptionTable() {
     }
@@ -61,7 +65,10 @@ public final class OptionTable {
             return null;
         }
         SockOption[] options = optionsByLevel[level];
-        return options != null && optname >= 0 && optname < options.length ? options[optname] : null;
+        if (options != null && optname >= 0 && optname < options.length) {
+            return options[optname];
+        }
+        return optname > MAX_NUMBER && levelsWithLargeOptnames[level] ? byKey.get(key(level, optname)) : null;
     }
 
     /** Options called {@code name} (or an alias such as SO_RCVTIMEO), ignoring case; one per level that has it. */
@@ -136,7 +143,12 @@ public final class OptionTable {
         levelNames.forEach((level, name) -> levelNamesByNumber[level] = name);
         int maxOptionLevel = all.stream().mapToInt(SockOption::level).max().orElse(-1);
         optionsByLevel = new SockOption[maxOptionLevel + 1][];
+        levelsWithLargeOptnames = new boolean[maxOptionLevel + 1];
         for (SockOption o : all) {
+            if (o.optname() > MAX_NUMBER) {
+                levelsWithLargeOptnames[o.level()] = true;
+                continue;
+            }
             SockOption[] options = optionsByLevel[o.level()];
             if (options == null || options.length <= o.optname()) {
                 options = Arrays.copyOf(options == null ? new SockOption[0] : options, o.optname() + 1);
@@ -154,7 +166,11 @@ public final class OptionTable {
             } catch (IllegalArgumentException e) {
                 throw row.bad("unknown type '" + row.field(2) + "'");
             }
-            SockOption opt = new SockOption(level, checked(row, row.number(0)), row.field(1), type);
+            int optname = row.number(0);
+            if (optname < 0) {
+                throw row.bad("optname " + optname + " is negative");
+            }
+            SockOption opt = new SockOption(level, optname, row.field(1), type);
             if (byKey.putIfAbsent(key(level, opt.optname()), opt) != null) {
                 throw row.bad("optname " + opt.optname() + " listed twice for level " + level);
             }

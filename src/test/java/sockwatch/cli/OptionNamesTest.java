@@ -23,7 +23,9 @@ class OptionNamesTest {
             "ICMP_FILTER, 255, 1", "ICMPV6_FILTER, 58, 1", "TLS_TX, 282, 1", "ALG_SET_KEY, 279, 1",
             "TIPC_NODELAY, 271, 138", "XDP_RX_RING, 283, 2", "MPTCP_INFO, 284, 1", "TCP_NODELAY, 6, 1",
             "RDS_RECVERR, 276, 5", "BT_DEFER_SETUP, 274, 7", "CAN_RAW_FD_FRAMES, 101, 5", "SO_MSGLIMIT, 277, 4096",
-            "PNPIPE_HANDLE, 275, 3", "AX25_PACLEN, 257, 10", "SO_J1939_PROMISC, 107, 2"})
+            "PNPIPE_HANDLE, 275, 3", "AX25_PACLEN, 257, 10", "SO_J1939_PROMISC, 107, 2",
+            "UDPLITE_SEND_CSCOV, 136, 10", "udplite_recv_cscov, 136, 11", "X25_QBITINCL, 262, 1",
+            "SO_MULTIPOINT, 264, 1107623940", "MCTP_OPT_ADDR_EXT, 285, 1", "SMC_LIMIT_HS, 286, 1"})
     void optionNamesOfEveryTable(String name, int level, int optname) {
         Set<SockOption> found = OptionNames.resolve(table, List.of(name));
         assertEquals(Set.of(table.find(level, optname).orElseThrow()), found);
@@ -32,7 +34,9 @@ class OptionNamesTest {
     @ParameterizedTest(name = "--level {0} = {1}")
     @CsvSource({"SOL_NETLINK, 270", "netlink, 270", "SOL_PACKET, 263", "SOL_RAW, 255", "IPPROTO_ICMPV6, 58",
             "SOL_TLS, 282", "SOL_ALG, 279", "SOL_TIPC, 271", "SOL_XDP, 283", "SOL_MPTCP, 284",
-            "SOL_BLUETOOTH, 274", "rds, 276", "SOL_CAN_RAW, 101", "can_j1939, 107", "SOL_IPX, 256", "ax25, 257"})
+            "SOL_BLUETOOTH, 274", "rds, 276", "SOL_CAN_RAW, 101", "can_j1939, 107", "SOL_IPX, 256", "ax25, 257",
+            "SOL_UDPLITE, 136", "IPPROTO_UDPLITE, 136", "x25, 262", "SOL_ATM, 264", "aal, 265", "SOL_MCTP, 285",
+            "smc, 286"})
     void levelNamesOfEveryTable(String name, int level) {
         assertEquals(Set.of(level), OptionNames.resolveLevels(table, List.of(name)));
     }

@@ -64,6 +64,10 @@ class HeaderCrossCheckTest {
             #include <netrom/netrom.h>
             #include <netrose/rose.h>
             #include <netiucv/iucv.h>
+            #include <linux/x25.h>
+            #include <linux/atm.h>
+            #include <linux/mctp.h>
+            #include <linux/smc.h>
             """;
 
     /**

@@ -134,6 +134,18 @@ class OptionTableTest {
             "101, 8, CAN_RAW_XL_VCID_OPTS, BYTES",
             "106, 3, CAN_ISOTP_TX_STMIN, UINT",
             "107, 3, SO_J1939_SEND_PRIO, INT",
+            "136, 1, UDP_CORK, BOOL",
+            "136, 10, UDPLITE_SEND_CSCOV, INT",
+            "136, 11, UDPLITE_RECV_CSCOV, INT",
+            "136, 103, UDP_SEGMENT, INT",
+            "262, 1, X25_QBITINCL, BOOL",
+            "264, 1107296260, SO_SETCLP, BOOL",
+            "264, 1107427412, SO_ATMQOS, BYTES",
+            "264, 1107492904, SO_ATMSAP, BYTES",
+            "264, 1107623940, SO_MULTIPOINT, INT",
+            "265, 1107427412, SO_ATMQOS, BYTES",
+            "285, 1, MCTP_OPT_ADDR_EXT, BOOL",
+            "286, 1, SMC_LIMIT_HS, BOOL",
     })
     void findsByLevelAndOptname(int level, int optname, String name, ValueType type) {
         assertEquals(new SockOption(level, optname, name, type), table.find(level, optname).orElseThrow());
@@ -185,6 +197,15 @@ class OptionTableTest {
         assertEquals("SOL_AX25", table.levelName(257));
         assertEquals("SOL_ATALK", table.levelName(258));   // named, with no options (AppleTalk has none)
         assertTrue(table.find(258, 1).isEmpty());
+        for (int noTable : new int[] {261, 266, 267}) {   // DECnet and IrDA were removed; NetBEUI never existed
+            assertTrue(table.levelName(noTable) != null && table.find(noTable, 1).isEmpty(), "level " + noTable);
+        }
+        // SOL_ATM's numbers are computed (__SO_ENCODE) and far beyond the by-number arrays: found by key instead.
+        assertEquals("SO_SETCLP", table.option(264, 0x42000004).name());
+        assertNull(table.option(264, 0x42010002), "SO_CIRANGE: no setsockopt handler takes it");
+        assertNull(table.option(264, 0x42040000 | 12), "SO_ATMPVC is getsockopt only");
+        assertNull(table.option(265, 0x42030028), "SO_ATMSAP needs level SOL_ATM");
+        assertNull(table.option(6, 0x42000004));
         assertEquals("SOL_ROSE", table.levelName(260));
         assertNull(table.levelName(288));
         assertNull(table.levelName(-1));
@@ -198,6 +219,8 @@ class OptionTableTest {
         assertTrue(table.all().stream().filter(o -> o.level() == 0).count() >= 45);
         assertTrue(table.all().stream().filter(o -> o.level() == 41).count() >= 60);
         assertEquals(6, table.all().stream().filter(o -> o.level() == 17).count());
+        assertEquals(8, table.all().stream().filter(o -> o.level() == 136).count());
+        assertEquals(4, table.all().stream().filter(o -> o.level() == 264).count());
         assertEquals(12, table.all().stream().filter(o -> o.level() == 270).count());
         assertEquals(23, table.all().stream().filter(o -> o.level() == 263).count());
         assertEquals(4, table.all().stream().filter(o -> o.level() == 282).count());
