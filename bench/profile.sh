@@ -6,6 +6,7 @@
 # on a compat suite's (compat/: bullseye, bookworm, trixie) against the host's kernel.
 #
 #   sudo bench/profile.sh [host|SUITE [REPS [N]]]       e.g. sudo bench/profile.sh trixie 5
+#   ONLY="untraced count-both count-by-value probe-count" sudo bench/profile.sh   (only these rows; untraced first)
 #
 # The storm is `storm bursts-busy N` (500 calls every 50 ms, waiting on the clock: an idle CPU between bursts
 # would make the first calls of each burst slower traced than untraced for reasons that are not the probe's).
@@ -65,8 +66,20 @@ BEGIN { printf("READY\n"); }
 tracepoint:syscalls:sys_enter_setsockopt /pid == $1/ { @c[tid] = (args->fd, args->level, args->optname, args->optlen); }
 tracepoint:syscalls:sys_exit_setsockopt /pid == $1/ { $c = @c[tid]; printf("E %d %d %d %d %d %d %d\n", pid, tid, $c.0, $c.1, $c.2, $c.3, args->ret); delete(@c[tid]); }
 BT
+# the floor of counting by value (--count's target is 1.5x count-both): the smallest probe that counts each call by
+# (process, level, option, length, result, value), its value's 4 bytes read at exit as --count does, and the same
+# with the read left out, which shows what reading the caller's memory costs
+cat >"$W/count-by-value.bt" <<'BT'
+BEGIN { printf("READY\n"); }
+tracepoint:syscalls:sys_enter_setsockopt /pid == $1/ { @c[tid] = (args->level, args->optname, args->optval, args->optlen); }
+tracepoint:syscalls:sys_exit_setsockopt /pid == $1/ { $c = @c[tid]; delete(@c[tid]); $v = (uint64)*(uint32 *)uptr($c.2); @k[pid, $c.0, $c.1, $c.3, args->ret, $v] = count(); }
+END { clear(@c); clear(@k); }
+BT
+sed 's/\$v = (uint64)\*(uint32 \*)uptr(\$c.2);/$v = (uint64)0;/' "$W/count-by-value.bt" >"$W/count-by-value-no-read.bt"
+grep -q 'v = (uint64)0;' "$W/count-by-value-no-read.bt" || { echo "profile.sh: count-by-value-no-read not made" >&2; exit 2; }
 cpus=$(nproc --all); refill=$(( 2048 / cpus < 16 ? 16 : 2048 / cpus )); burst=$(( 16384 / cpus > refill ? 16384 / cpus : refill ))
 SW=(0 0 0 0 0 0 0 0 1 "$refill" "$burst")   # $2-$12 as sockwatch passes them for -p PID, batched
+CNT=(0 0 2 0 0 0 0 0 0 0 0)                   # ... for --count -p PID
 one() {   # one SCRIPT [ARGS...]: "<ns per call> <name>=<BPF ns per call> ..."
   local d; d=$(mktemp -d -p "$W"); mkfifo "$d/go"
   "$W/storm" -g "$d/go" -o "$d/res" bursts-busy "$N" & local sp=$!
@@ -97,8 +110,11 @@ PY
 declare -A CFG=(
   [untraced]="none" [count-both]="counter.bt" [count-exit]="counter-exit.bt" [one-liner]="oneliner.bt"
   [probe]="probe.bt ${SW[*]}" [probe-no-socket]="no-socket.bt ${SW[*]}" [probe-no-value]="no-value.bt ${SW[*]}"
-  [probe-no-keep]="no-keep.bt ${SW[*]}" [probe-no-socket-value-keep]="no-socket-value-keep.bt ${SW[*]}")
-ORDER=(untraced count-both count-exit one-liner probe probe-no-socket probe-no-value probe-no-keep probe-no-socket-value-keep)
+  [probe-no-keep]="no-keep.bt ${SW[*]}" [probe-no-socket-value-keep]="no-socket-value-keep.bt ${SW[*]}"
+  [count-by-value]="count-by-value.bt" [count-by-value-no-read]="count-by-value-no-read.bt" [probe-count]="probe.bt ${CNT[*]}")
+ORDER=(untraced count-both count-exit one-liner probe probe-no-socket probe-no-value probe-no-keep probe-no-socket-value-keep
+  count-by-value count-by-value-no-read probe-count)
+[ -n "${ONLY:-}" ] && read -r -a ORDER <<<"$ONLY"   # e.g. ONLY="untraced count-both count-by-value probe-count"
 for r in $(seq "$REPS"); do
   for c in "${ORDER[@]}"; do
     # shellcheck disable=SC2086

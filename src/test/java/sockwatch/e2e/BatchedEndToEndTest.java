@@ -107,6 +107,60 @@ class BatchedEndToEndTest {
         assertTrue(r.stderr().contains("sockwatch: the backend LOST"), "said while it ran: " + r.stderr());
     }
 
+    /**
+     * An idle watch prints nothing: the probe passes over the 33.5 ms slots in which no call was made and no watched
+     * process exited (it used to print three lines for each, 30 times a second). The probe, as doctor --probe
+     * prints it for this bpftrace, watches a program that sleeps, makes one call, sleeps and exits: about 70 slots
+     * go by, and only the call's and the exit's are drained before bpftrace is stopped.
+     */
+    @Test
+    void idleSlotsArePassedOverAndTheCallAndExitStillDrained() throws Exception {
+        SockwatchRun.Result probe = SockwatchRun.run(60, "doctor", "--probe");
+        assertEquals(0, probe.exit(), probe.stderr());
+        Process app = new ProcessBuilder("python3", "-c", "import socket, sys, time\nsys.stdin.readline()\n"
+                + "time.sleep(1.2)\nsocket.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
+                + "time.sleep(1.2)\n").start();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        ProcessBuilder pb = new ProcessBuilder("bpftrace", "-B", "line", "--no-warnings", "-e", probe.stdout(),
+                Long.toString(app.pid()), "0", "0", "0", "0", "0", "0", "0", "0", "1", Integer.toString(2048 / cpus),
+                Integer.toString(16384 / cpus)).redirectErrorStream(true);
+        pb.environment().put("BPFTRACE_MAP_KEYS_MAX", "16384");   // 0.17's name
+        pb.environment().put("BPFTRACE_MAX_MAP_KEYS", "16384");   // 0.19's and later
+        Process bt = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(bt.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.equals("SW1 READY")) {
+                    app.getOutputStream().write('\n');   // the program starts its sleeps once the probe is armed
+                    app.getOutputStream().flush();
+                }
+                if (line.startsWith("SW1 EXIT ")) {
+                    Thread.sleep(300);   // the exit's slot is drained two slots (67 ms) later
+                    new ProcessBuilder("kill", "-INT", Long.toString(bt.pid())).start().waitFor();
+                }
+            }
+        } finally {
+            bt.destroyForcibly();
+            app.destroyForcibly();
+        }
+        // END prints the four slots not drained yet (then @made and SW1 END): the watch's own output is before them
+        int exit = lines.indexOf(lines.stream().filter(l -> l.startsWith("SW1 EXIT ")).findFirst().orElse(""));
+        int made = lines.indexOf(lines.stream().filter(l -> l.startsWith("@made: ")).findFirst().orElse(""));
+        assertTrue(exit > 0 && made > exit && lines.contains("SW1 END"), String.join("\n", lines));
+        List<String> seen = lines.subList(0, made).stream().filter(l -> l.startsWith("SW1 ") || l.startsWith("@"))
+                .toList();
+        List<String> drains = seen.stream().filter(l -> l.startsWith("SW1 DRAINED ")).toList();
+        assertTrue(seen.subList(0, seen.indexOf(lines.get(exit))).stream()
+                .anyMatch(l -> l.startsWith("@e") && l.contains(", 25769803777,")),
+                "the call (SOL_TCP 6, TCP_NODELAY 1) was drained before the exit came: " + seen);
+        assertEquals(2 + 4, drains.size(), "only the call's and the exit's slots, then END's four: " + seen);
+        // READY, SEEN, the call with its slot's count and drain, the exit with its slot's count and drain, END's
+        // four counts and drains: nothing while idle
+        assertEquals(2 + 3 + 3 + 4 * 2, seen.size(), "nothing printed while idle: " + seen);
+    }
+
     /** What a call was, without what differs between two runs (times, PIDs, ports). */
     private static List<String> shape(List<JsonObject> events) {
         Map<String, Integer> seen = new TreeMap<>();

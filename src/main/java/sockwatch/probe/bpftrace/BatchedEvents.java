@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Turns the probe's batched output ($10, see setsockopt.bt's "Batched") back into its line-per-call stream, in
  * time order: the events of each drained slot ({@code @e0[<ktime>, <tid>]: (<20 words>)}) become the SW2 lines
  * the probe would have printed, held until {@code SW1 DRAINED <slot>} says every event before the slot's end has
- * been printed, then released sorted by kernel time. A process's exit ({@code SW1 EXIT <pid> <ktime>}) is held
+ * been printed, then released sorted by kernel time (the probe passes over slots with no call and no exit in them,
+ * so a DRAINED covers every slot up to its own). A process's exit ({@code SW1 EXIT <pid> <ktime>}) is held
  * the same way, so that it never overtakes its own last calls. Other lines pass at once.
  *
  * <p>Losses: each slot's count ({@code @n0: <calls>}) is compared with the events that arrived, and what is

@@ -98,6 +98,23 @@ class BatchedEventsTest {
     }
 
     @Test
+    void aDrainAfterSkippedIdleSlotsReleasesEverythingUpToItsSlot() {
+        // the probe prints no slot in which nothing happened: slot 0 has a call, slots 1-5 are idle (unprinted), a
+        // process exits in slot 6 with no call in it, and only slot 6's drain follows
+        String call = "@e0[9, 7]: (30064771075, 25769803777, 17179869184, 0, 0, 1688854155364100, 1830691155214416, 16777343, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
+        List<Long> lost = new ArrayList<>();
+        BatchedEvents b = new BatchedEvents(lost::add);
+        List<String> out = feed(b, List.of(call, "@n0: 2", "SW1 DRAINED 0", "SW1 EXIT 7 " + ((6L << 25) + 3)));
+        assertEquals(1, out.size(), "slot 0's call goes at its drain, the exit waits for slot 6's");
+        assertEquals(List.of(1L), lost, "slot 0 counted two calls and one arrived");
+        assertEquals(1, b.waiting());
+        out = feed(b, List.of("", "@n2: 0", "SW1 DRAINED 6"));
+        assertEquals(List.of("SW1 EXIT 7"), out, "the drain of slot 6 releases the exit though slots 1-5 never came");
+        assertEquals(List.of(1L), lost, "no slot in between is taken as lost");
+        assertEquals(0, b.waiting());
+    }
+
+    @Test
     void aSlotWhoseMapWasFullIsReportedLostAtItsDrainAndTheTotalCatchesTheRest() {
         List<Long> lost = new ArrayList<>();
         BatchedEvents b = new BatchedEvents(lost::add);
