@@ -3,9 +3,10 @@ package sockwatch.probe;
 import java.util.List;
 
 /**
- * Which processes a backend should watch. Backends narrow to these in the probe where they can (bpftrace: one
- * PID in the kernel; strace: attaches to exactly these); everything else (names, options, levels, several PIDs
- * for bpftrace) is filtered in Java, so user text never reaches probe source.
+ * Which processes and calls a backend should watch. Backends narrow to these in the probe where they can
+ * (bpftrace: the PIDs and their descendants, up to four names, up to eight options or levels and --tcp, all in the
+ * kernel and all as numbers; strace: attaches to exactly these PIDs); sockwatch filters everything again in Java,
+ * which is all the filtering there is for what a probe cannot take. User text never reaches probe source.
  *
  * @param pids            the PIDs to watch; empty = every process on the system
  * @param followChildren  also watch processes these fork after the probe is armed (launch mode)
@@ -17,7 +18,7 @@ import java.util.List;
  * @param compat32        also watch 32-bit programs' calls (bpftrace: a probe on every syscall, see
  *                        sockwatch.sys.Compat32 for when it is worth it)
  * @param ioUring         also watch setsockopt through io_uring where the kernel has it (bpftrace; default on)
- * @param filter          what a probe can filter in the kernel (a name, a level or option); sockwatch filters
+ * @param filter          what a probe can filter in the kernel (names, options, levels); sockwatch filters
  *                        again in Java, so a backend may ignore it
  * @param batched         a backend may keep delivered calls in the kernel and hand them over in time-ordered
  *                        batches (bpftrace: every 33.5 ms, instead of waking itself per call; default on)

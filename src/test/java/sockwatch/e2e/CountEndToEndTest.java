@@ -99,6 +99,23 @@ class CountEndToEndTest {
         assertEquals(1005, c.total().get("counted").getAsLong());
     }
 
+    /** Two to eight options, or levels, go to the kernel as a set (@opts): what it counts is only theirs. */
+    @Test
+    void severalOptionsOrLevelsAreFilteredInTheKernel() throws Exception {
+        Counts c = count("-o", "TCP_NODELAY", "-o", "SO_RCVBUF", "-o", "SO_KEEPALIVE");
+        // (the name is the one at its first counted call: before the rename)
+        assertEquals(List.of("python3 TCP_NODELAY=1 ok x1000", "python3 TCP_NODELAY=0 ok x5",
+                "python3 SO_RCVBUF=65536 ok x2"), c.rows());
+        assertEquals(1007, c.total().get("counted").getAsLong(), "counted in the kernel: those options only");
+        Counts levels = count("--level", "SOL_SOCKET", "--level", "SOL_IP");
+        assertEquals(List.of("swcount 9999=\"0x01000000\" ENOPROTOOPT x3", "swcount SO_RCVBUF=65536 ok x2"),
+                levels.rows());
+        assertEquals(5, levels.total().get("counted").getAsLong(), "counted in the kernel: those levels only");
+        Counts none = count("-o", "TCP_NODELAY", "--level", "SOL_SOCKET");
+        assertEquals(List.of(), none.rows());
+        assertEquals(0, none.total().get("counted").getAsLong(), "an option at a level not asked for: nothing");
+    }
+
     @Test
     void tcpOnlyLeavesOutTheUnixSocket() throws Exception {
         Counts c = count("--tcp", "--level", "SOL_SOCKET");

@@ -41,8 +41,8 @@ class SecurityTest {
         try {
             List<String> argv = cmdline(waitForChild(sw).pid());
             List<String> params = argv.subList(argv.indexOf("-e") + 2, argv.size());
-            // $1-$9, the batches' $10-$12, then $13-$18 for more names
-            assertEquals(18, params.size(), params.toString());
+            // $1-$9, the batches' $10-$12, $13-$18 for more names, $19-$27 for more options
+            assertEquals(27, params.size(), params.toString());
             assertTrue(params.stream().allMatch(p -> p.matches("\\d+")), params.toString());
             assertEquals(List.of(commWords(INJECTION).get(0), commWords(INJECTION).get(1), "7", "2"),
                     params.subList(5, 9), "the name's 15 bytes as two words; SOL_TCP+1, TCP_NODELAY+1");
@@ -89,7 +89,7 @@ class SecurityTest {
             List<String> params = argv.subList(e + 2, argv.size());
             assertEquals(List.of("0", "0", "1", "0", "0", commWords(INJECTION).get(0), commWords(INJECTION).get(1),
                     "0", "0", "1"), params.subList(0, 10), "positional params are numbers");
-            assertEquals(18, params.size(), params.toString());
+            assertEquals(27, params.size(), params.toString());
             assertTrue(params.subList(10, 12).stream().allMatch(p -> p.matches("[1-9]\\d*")), params.toString());
             List<String> more = new java.util.ArrayList<>(commWords("$(id)"));
             more.addAll(commWords("%s%n"));

@@ -48,9 +48,42 @@ class KernelFilterTest {
         assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(""), Set.of(), Set.of()), "an empty name");
         assertEquals(KernelFilter.ANY, KernelFilter.of(List.of("abcdefg\u00e9"), Set.of(), Set.of()),
                 "a non-ASCII 8th byte would be a negative number");
-        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(NODELAY, KEEPALIVE), Set.of()));
-        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(NODELAY), Set.of(1)), "-o at another level");
-        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(), Set.of(1, 6)));
+        Set<SockOption> nine = new java.util.LinkedHashSet<>();
+        for (int optname = 1; optname <= 9; optname++) {
+            nine.add(TABLE.option(6, optname));
+        }
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), nine, Set.of()), "nine options: all in Java");
+        Set<Integer> levels = new java.util.LinkedHashSet<>(List.of(0, 1, 6, 17, 41, 132, 255, 263, 280));
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(), levels), "nine levels: all in Java");
+        assertEquals(KernelFilter.ANY, KernelFilter.of(List.of(), Set.of(), Set.of(0, Integer.MAX_VALUE)),
+                "a level whose word would not be positive");
+    }
+
+    @Test
+    void twoToEightOptionsGoAsASetOfPairs() {
+        KernelFilter f = KernelFilter.of(List.of(), new java.util.LinkedHashSet<>(List.of(NODELAY, KEEPALIVE)),
+                Set.of());
+        assertEquals(List.of("0", "0", "0", "0"), f.parameters(), "no single level or option");
+        assertEquals(List.of("1", Long.toString(7L << 32 | 2), Long.toString(2L << 32 | 10), "0", "0", "0", "0", "0",
+                "0"), f.optionSet(), "SOL_TCP+1 << 32 | TCP_NODELAY+1, SOL_SOCKET+1 << 32 | SO_KEEPALIVE+1");
+        // --level narrows the options: the one left goes as two numbers, as -o alone does
+        assertEquals(List.of("0", "0", "7", "2"),
+                KernelFilter.of(List.of(), Set.of(NODELAY, KEEPALIVE), Set.of(6)).parameters());
+        assertEquals(List.of("0", "0", "0", "0", "0", "0", "0", "0", "0"),
+                KernelFilter.of(List.of(), Set.of(NODELAY, KEEPALIVE), Set.of(6)).optionSet());
+        // none left: the set is empty and no call passes, as in EventFilter
+        KernelFilter none = KernelFilter.of(List.of(), Set.of(NODELAY), Set.of(1));
+        assertEquals(List.of("0", "0", "0", "0"), none.parameters());
+        assertEquals(List.of("1", "0", "0", "0", "0", "0", "0", "0", "0"), none.optionSet(), "-o at another level");
+    }
+
+    @Test
+    void twoToEightLevelsGoAsASetOfLevels() {
+        KernelFilter f = KernelFilter.of(List.of(), Set.of(), new java.util.LinkedHashSet<>(List.of(1, 0)));
+        assertEquals(List.of("0", "0", "0", "0"), f.parameters());
+        assertEquals(List.of("2", Long.toString(2L << 32), Long.toString(1L << 32), "0", "0", "0", "0", "0", "0"),
+                f.optionSet(), "SOL_SOCKET and SOL_IP, each plus 1, option part 0");
+        assertEquals(List.of("0", "0", "0", "0", "0", "0", "0", "0", "0"), KernelFilter.ANY.optionSet());
     }
 
     @Test

@@ -356,6 +356,7 @@ public final class BpftraceBackend implements TraceBackend {
         argv.add(Integer.toString(slotRefill(cpus)));   // $11
         argv.add(Integer.toString(slotBurst(cpus)));    // $12
         argv.addAll(filter.moreNames());   // $13-$18: numbers only
+        argv.addAll(filter.optionSet());   // $19-$27: numbers only
         // changes only: room for this many (socket, option) pairs to compare and count; beyond it new ones are
         // all shown. Counts only: room for this many keys (calls beyond them are counted in the total only, and
         // said). A process tree: room for this many watched tasks (one past it is reported, never silent).
