@@ -93,6 +93,7 @@
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BatchedEvents.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceBackend.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceLineParser.java
+//SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceSettings.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/BpftraceVersion.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/NumberCursor.java
 //SOURCES ../src/main/java/sockwatch/probe/bpftrace/ProbeDialect.java

@@ -28,6 +28,11 @@ public final class Main {
     }
 
     private static int execute(String... args) {
+        java.util.Optional<String> setting = sockwatch.probe.bpftrace.BpftraceSettings.problem();
+        if (setting.isPresent()) {   // before the settings are read: a bad one is said, never replaced
+            System.err.println("sockwatch: " + setting.get());
+            return ExitCodes.USAGE;
+        }
         CommandLine cli = new CommandLine(new SockwatchCommand());
         cli.setStopAtPositional(true);
         cli.setUsageHelpWidth(110);   // every subcommand alike, so pasted examples do not break

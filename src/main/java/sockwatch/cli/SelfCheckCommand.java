@@ -159,8 +159,8 @@ public final class SelfCheckCommand implements java.util.concurrent.Callable<Int
             }
             if (!trace.awaitArmed(choice.backend().armTimeout())) {
                 String why = trace.failure();
-                return new Outcome(ExitCodes.UNAVAILABLE, name + " could not arm its probe"
-                        + (why != null ? ": " + why : ""));
+                return new Outcome(ExitCodes.UNAVAILABLE, name + " could not arm its probe: "
+                        + (why != null ? why : choice.backend().armTimedOut()));
             }
             appProcess.go();
             Thread reader = echoAppOutput(appProcess, out, null);

@@ -49,7 +49,8 @@ public final class Arming {
                 }
                 String why = t.failure();
                 t.close();
-                failure = c.backend().name() + " could not arm its probe" + (why != null ? ": " + why : "");
+                failure = c.backend().name() + " could not arm its probe: " + (why != null ? why
+                        : c.backend().armTimedOut());
             } catch (BackendUnavailableException e) {
                 failure = "cannot trace: " + e.oneLine();
             }

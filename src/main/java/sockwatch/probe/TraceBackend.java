@@ -37,6 +37,11 @@ public interface TraceBackend {
         return Duration.ofSeconds(60);
     }
 
+    /** Why arming failed when the probe neither armed nor said why within {@link #armTimeout()}. */
+    default String armTimedOut() {
+        return "not armed within " + armTimeout().toSeconds() + " s";
+    }
+
     /**
      * True when this backend can honour {@link TraceRequest#changesOnly()} by counting repeats where it sees them
      * (in the kernel), so that repeats cost the traced program little and are never lost.

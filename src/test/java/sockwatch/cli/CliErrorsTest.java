@@ -65,6 +65,20 @@ class CliErrorsTest {
         assertEquals("", r.stdout());
     }
 
+    /** A bad setting in the environment is refused in one line before anything starts, never replaced. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"SOCKWATCH_BPFTRACE_STOP_SECONDS",
+            "SOCKWATCH_BPFTRACE_ARM_SECONDS", "SOCKWATCH_BPFTRACE_MAP_KEYS"})
+    void aBadSettingIsOneLineAndExit2(String name) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(SockwatchRun.javaCommand("sockwatch.cli.Main", "--duration", "1"));
+        pb.environment().put(name, "abc");
+        SockwatchRun.Result r = SockwatchRun.finish(pb.start(), 60);
+        assertEquals(2, r.exit(), r.stderr());
+        assertTrue(r.stderr().matches("sockwatch: " + name + " must be a whole number from 1 to \\d+ \\(unset it"
+                + " for the default, \\d+\\)\n"), r.stderr());
+        assertEquals("", r.stdout());
+    }
+
     @ParameterizedTest
     @MethodSource("helpInvocations")
     void helpEndsWithRealExamples(List<String> args, String example) throws Exception {

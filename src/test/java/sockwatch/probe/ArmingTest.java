@@ -29,13 +29,19 @@ class ArmingTest {
         }
     };
 
-    /** A trace that arms or not. */
+    /** A trace that arms or not; one that does not arm says why, unless it is silent (it timed out). */
     private static final class FakeTrace implements RunningTrace {
         final boolean arms;
+        final boolean silent;
         boolean closed;
 
         FakeTrace(boolean arms) {
+            this(arms, false);
+        }
+
+        FakeTrace(boolean arms, boolean silent) {
             this.arms = arms;
+            this.silent = silent;
         }
 
         @Override
@@ -59,7 +65,7 @@ class ArmingTest {
 
         @Override
         public String failure() {
-            return arms ? null : "semantic error: no debuginfo for this kernel";
+            return arms || silent ? null : "semantic error: no debuginfo for this kernel";
         }
 
         @Override
@@ -110,6 +116,28 @@ class ArmingTest {
             FakeTrace t = new FakeTrace(arms);
             started.add(t);
             return t;
+        }
+    }
+
+    /** Never arms, and never says why: what a probe still compiling when the time is up looks like. */
+    private static final class Silent implements TraceBackend {
+        @Override
+        public String name() {
+            return "bpftrace";
+        }
+
+        @Override
+        public String description() {
+            return "a test double";
+        }
+
+        @Override
+        public void checkAvailable() {
+        }
+
+        @Override
+        public RunningTrace start(TraceRequest request, EventSink sink) {
+            return new FakeTrace(false, true);
         }
     }
 
@@ -164,6 +192,14 @@ class ArmingTest {
                 () -> arm(new BackendChooser(List.of(stap, bpftrace)).choose("auto", REQUEST)));
         assertTrue(e.getMessage().contains("bpftrace is not installed"), e.getMessage());
         assertEquals(1, notes.size(), "one note, for stap");
+    }
+
+    /** A probe that neither armed nor said why within the limit: the limit is the reason, never nothing. */
+    @Test
+    void aTimeOutSaysHowLongItWaited() throws Exception {
+        Arming.ArmFailure e = assertThrows(Arming.ArmFailure.class,
+                () -> arm(new BackendChooser(List.of(new Silent())).choose("bpftrace", REQUEST)));
+        assertEquals("bpftrace could not arm its probe: not armed within 60 s", e.getMessage());
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class BpftraceBackend implements TraceBackend {
      * mode: how many (process, option, value, result) keys; batched: how many calls each 33.5 ms slot holds
      * (SOCKWATCH_BPFTRACE_MAP_KEYS; each key of a slot map takes about 300 bytes of kernel memory, four maps).
      */
-    static final int CHANGES_KEYS_MAX = mapKeys(System.getenv("SOCKWATCH_BPFTRACE_MAP_KEYS"));
+    static final int CHANGES_KEYS_MAX = BpftraceSettings.mapKeys();
 
     /**
      * Batched, each CPU's budget of calls kept ($11): refilled by this much each 33.5 ms slot, 2048 a slot over all
@@ -69,23 +69,24 @@ public final class BpftraceBackend implements TraceBackend {
         }
     }
 
-    /** The map size asked for, if it is a number from 1 to 1048576; else the default, 16384. */
-    static int mapKeys(String asked) {
-        try {
-            int n = asked == null ? 0 : Integer.parseInt(asked.trim());
-            return n >= 1 && n <= 1 << 20 ? n : 16384;
-        } catch (NumberFormatException e) {
-            return 16384;
-        }
-    }
     /** How long a stopped bpftrace may take to print its END output and exit (SOCKWATCH_BPFTRACE_STOP_SECONDS). */
-    static final Duration STOP_LIMIT = Duration.ofSeconds(Long.parseLong(
-            System.getenv().getOrDefault("SOCKWATCH_BPFTRACE_STOP_SECONDS", "30")));
+    static final Duration STOP_LIMIT = BpftraceSettings.stopLimit();
     /** A PID no process can have (pid_max is at most 2^22): the probe armed for doctor watches nothing. */
     private static final long INERT_PID = 1L << 30;
     /** The newest bpftrace that CI runs the probe on (compat/suites), for "a newer one works". */
     static final String CHECKED_NEWER = "0.17";
     private static final Map<Path, ProbeDialect> DIALECTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Duration armTimeout() {
+        return BpftraceSettings.armLimit();   // SOCKWATCH_BPFTRACE_ARM_SECONDS: minutes under emulation
+    }
+
+    @Override
+    public String armTimedOut() {
+        return "not armed within " + armTimeout().toSeconds() + " s (on a slow or very busy machine, "
+                + BpftraceSettings.ARM_SECONDS + "=SECONDS waits longer)";
+    }
 
     @Override
     public String name() {
@@ -147,7 +148,7 @@ public final class BpftraceBackend implements TraceBackend {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
                 throw new BackendUnavailableException("bpftrace " + dialect().version() + " cannot run sockwatch's "
-                        + "probe here" + (why != null ? ": " + why : ""), fixFor(why));
+                        + "probe here: " + (why != null ? why : armTimedOut()), fixFor(why));
             }
             String armed = String.format(java.util.Locale.ROOT,
                     "bpftrace %s compiled and armed the probe here%s in %.2f s", dialect().version(),
@@ -181,7 +182,7 @@ public final class BpftraceBackend implements TraceBackend {
                 EventSink.DISCARD, 0, true)) {
             if (!t.awaitArmed(armTimeout())) {
                 String why = t.errors();
-                return "its 32-bit part (--compat32) did not compile here" + (why != null ? ": " + why : "");
+                return "its 32-bit part (--compat32) did not compile here: " + (why != null ? why : armTimedOut());
             }
             return String.format(java.util.Locale.ROOT, "with its 32-bit part (--compat32) in %.2f s",
                     (System.nanoTime() - t0) / 1e9);
