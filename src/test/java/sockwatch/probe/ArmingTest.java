@@ -75,7 +75,7 @@ class ArmingTest {
     }
 
     /** A backend that runs here; its start throws (unavailable != null), or gives a trace that arms or not. */
-    private static final class Fake implements TraceBackend {
+    private static class Fake implements TraceBackend {
         final String name;
         final String unavailableAtStart;
         final boolean arms;
@@ -120,19 +120,9 @@ class ArmingTest {
     }
 
     /** Never arms, and never says why: what a probe still compiling when the time is up looks like. */
-    private static final class Silent implements TraceBackend {
-        @Override
-        public String name() {
-            return "bpftrace";
-        }
-
-        @Override
-        public String description() {
-            return "a test double";
-        }
-
-        @Override
-        public void checkAvailable() {
+    private static final class Silent extends Fake {
+        Silent() {
+            super("bpftrace", null, false, true);
         }
 
         @Override
