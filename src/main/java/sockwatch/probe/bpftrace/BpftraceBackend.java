@@ -84,8 +84,8 @@ public final class BpftraceBackend implements TraceBackend {
 
     @Override
     public String armTimedOut() {
-        return "not armed within " + armTimeout().toSeconds() + " s (on a slow or very busy machine, "
-                + BpftraceSettings.ARM_SECONDS + "=SECONDS waits longer)";
+        return TraceBackend.super.armTimedOut() + " (on a slow or very busy machine, "
+                + BpftraceSettings.ARM_SECONDS.name() + "=SECONDS waits longer)";
     }
 
     @Override
